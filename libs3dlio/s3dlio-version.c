@@ -63,5 +63,11 @@ s3dlio_check_version (guint major,
                       guint minor,
                       guint micro)
 {
-  return S3DLIO_CHECK_VERSION (major, minor, micro);
+  guint64 have = ((guint64) S3DLIO_MAJOR_VERSION << 40) |
+                 ((guint64) S3DLIO_MINOR_VERSION << 20) | S3DLIO_MICRO_VERSION;
+  guint64 want = ((guint64) major << 40) | ((guint64) minor << 20) | micro;
+
+  /* Not S3DLIO_CHECK_VERSION(): with a major version of 0 the compiler
+   * warns that an unsigned comparison is always false. */
+  return minor < (1u << 20) && micro < (1u << 20) && have >= want;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <glib/gi18n.h>
 #include <s3dlio.h>
 
