@@ -83,5 +83,13 @@ S3DLIO_AVAILABLE_IN_ALL
 const char     *s3dlio_request_get_payload_hash   (S3dlioRequest *self);
 S3DLIO_AVAILABLE_IN_ALL
 char           *s3dlio_request_to_uri_string      (S3dlioRequest *self);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean        s3dlio_request_has_query          (S3dlioRequest *self,
+                                                   const char    *name);
+S3DLIO_AVAILABLE_IN_ALL
+void            s3dlio_request_remove_query       (S3dlioRequest *self,
+                                                   const char    *name);
+S3DLIO_AVAILABLE_IN_ALL
+S3dlioRequest  *s3dlio_request_copy               (S3dlioRequest *self);
 
 G_END_DECLS
