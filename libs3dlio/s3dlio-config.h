@@ -103,6 +103,12 @@ void          s3dlio_config_set_head_first             (S3dlioConfig *self,
                                                         gboolean      head_first);
 
 S3DLIO_AVAILABLE_IN_ALL
+gboolean      s3dlio_config_get_single_request         (S3dlioConfig *self);
+S3DLIO_AVAILABLE_IN_ALL
+void          s3dlio_config_set_single_request         (S3dlioConfig *self,
+                                                        gboolean      single_request);
+
+S3DLIO_AVAILABLE_IN_ALL
 gboolean      s3dlio_parse_size                        (const char   *text,
                                                         guint64      *size,
                                                         GError      **error);

@@ -22,7 +22,7 @@ test_defaults (void)
   g_assert_cmpuint (s3dlio_config_get_max_connections_per_host (config), ==, 200);
   g_assert_cmpuint (s3dlio_config_get_idle_timeout_ms (config), ==, 800);
   g_assert_cmpuint (s3dlio_config_get_operation_timeout (config), ==, 120);
-  g_assert_cmpuint (s3dlio_config_get_worker_threads (config), ==, CLAMP (2 * cores, 8, 32));
+  g_assert_cmpuint (s3dlio_config_get_worker_threads (config), ==, CLAMP (cores, 1, 32));
   g_assert_cmpuint (s3dlio_config_get_max_retries (config), ==, 3);
   g_assert_true (s3dlio_config_get_optimized_http (config));
   g_assert_false (s3dlio_config_get_head_first (config));

@@ -61,6 +61,9 @@ s3dlio_test_init (int    *argc,
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
 
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  /* Debug output must not mix with the TAP stream on stdout. */
+  g_log_writer_default_set_use_stderr (TRUE);
 }
 
 void

@@ -1,0 +1,305 @@
+/* s3dlio-session-pool.c: libsoup sessions on worker threads
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#define G_LOG_DOMAIN "s3dlio"
+
+#include "config.h"
+
+#include "s3dlio-session-pool-private.h"
+
+/* A SoupSession runs its async I/O in the thread-default main context of
+ * the thread that sends. With one session per worker thread, each with its
+ * own context, sends and body reads of a ranged download spread over the
+ * cores instead of queueing on the caller's main loop.
+ *
+ * The settings the sessions were made with (connection limits, timeouts,
+ * thread count) are fixed for the life of the pool: libsoup makes the
+ * connection limits construct-only. The client builds a new pool when they
+ * change; a pool lives as long as an operation holds a reference. */
+
+struct _S3dlioWorker
+{
+  S3dlioSessionPool *pool;     /* unowned */
+  guint              index;
+  GThread           *thread;
+  GMainContext      *context;
+  GMainLoop         *loop;
+  SoupSession       *session;
+};
+
+struct _S3dlioSessionPool
+{
+  GObject        parent_instance;
+
+  /* The settings the sessions were created with. */
+  guint          n_workers;
+  guint          max_connections;
+  guint          max_connections_per_host;
+  guint          idle_timeout_ms;
+  guint          io_timeout_ms;
+  gboolean       optimized_http;
+  GTlsDatabase  *tls_database;
+
+  S3dlioWorker  *workers;
+  guint          next_worker;   /* atomic */
+
+  GMutex         ready_mutex;
+  GCond          ready_cond;
+  guint          n_ready;
+};
+
+G_DEFINE_FINAL_TYPE (S3dlioSessionPool, s3dlio_session_pool, G_TYPE_OBJECT)
+
+/* libsoup counts idle and I/O timeouts in whole seconds; round up so a
+ * small non-zero setting never turns into "no timeout". */
+static guint
+ms_to_seconds_ceil (guint ms)
+{
+  return (ms + 999) / 1000;
+}
+
+static SoupSession *
+create_session (S3dlioSessionPool *pool)
+{
+  SoupSession *session;
+
+  if (!pool->optimized_http)
+    {
+      /* libsoup's stock settings, for comparison (S3DLIO_USE_OPTIMIZED_HTTP=0). */
+      session = soup_session_new ();
+    }
+  else
+    {
+      session = soup_session_new_with_options ("max-conns", pool->max_connections,
+                                               "max-conns-per-host", pool->max_connections_per_host,
+                                               "timeout", ms_to_seconds_ceil (pool->io_timeout_ms),
+                                               "idle-timeout", ms_to_seconds_ceil (pool->idle_timeout_ms),
+                                               NULL);
+    }
+
+  soup_session_set_user_agent (session, "s3dlio/" PACKAGE_VERSION);
+  if (pool->tls_database != NULL)
+    soup_session_set_tls_database (session, pool->tls_database);
+
+  /* Objects are byte streams: never let the content decoder turn a stored
+   * gzip object into something else. */
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+
+  return session;
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  S3dlioWorker *worker = data;
+  S3dlioSessionPool *pool = worker->pool;
+
+  g_main_context_push_thread_default (worker->context);
+  worker->session = create_session (pool);
+
+  g_mutex_lock (&pool->ready_mutex);
+  pool->n_ready++;
+  g_cond_broadcast (&pool->ready_cond);
+  g_mutex_unlock (&pool->ready_mutex);
+
+  g_main_loop_run (worker->loop);
+
+  /* Let cancelled requests unwind on this context before the session goes. */
+  soup_session_abort (worker->session);
+  while (g_main_context_iteration (worker->context, FALSE))
+    ;
+  g_clear_object (&worker->session);
+  while (g_main_context_iteration (worker->context, FALSE))
+    ;
+
+  g_main_context_pop_thread_default (worker->context);
+  return NULL;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+  S3dlioWorker *workers;
+  guint         n_workers;
+} Teardown;
+
+static void
+teardown_workers (Teardown *teardown)
+{
+  for (guint i = 0; i < teardown->n_workers; i++)
+    {
+      S3dlioWorker *worker = &teardown->workers[i];
+
+      g_thread_join (worker->thread);
+      g_main_loop_unref (worker->loop);
+      g_main_context_unref (worker->context);
+    }
+  g_free (teardown->workers);
+  g_free (teardown);
+}
+
+static gpointer
+teardown_thread (gpointer data)
+{
+  teardown_workers (data);
+  return NULL;
+}
+
+static gboolean
+is_worker_thread_in (Teardown *teardown)
+{
+  GThread *current = g_thread_self ();
+
+  for (guint i = 0; i < teardown->n_workers; i++)
+    if (teardown->workers[i].thread == current)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+s3dlio_session_pool_finalize (GObject *object)
+{
+  S3dlioSessionPool *self = (S3dlioSessionPool *) object;
+  Teardown *teardown = g_new0 (Teardown, 1);
+
+  for (guint i = 0; i < self->n_workers; i++)
+    g_main_context_invoke (self->workers[i].context, quit_loop, self->workers[i].loop);
+
+  teardown->workers = g_steal_pointer (&self->workers);
+  teardown->n_workers = self->n_workers;
+
+  /* The last operation may end on one of our own workers, which cannot
+   * join itself: then a helper thread waits for all of them. */
+  if (is_worker_thread_in (teardown))
+    g_thread_unref (g_thread_new ("s3dlio-pool-teardown", teardown_thread, teardown));
+  else
+    teardown_workers (teardown);
+
+  g_clear_object (&self->tls_database);
+  g_mutex_clear (&self->ready_mutex);
+  g_cond_clear (&self->ready_cond);
+
+  G_OBJECT_CLASS (s3dlio_session_pool_parent_class)->finalize (object);
+}
+
+static void
+s3dlio_session_pool_class_init (S3dlioSessionPoolClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = s3dlio_session_pool_finalize;
+}
+
+static void
+s3dlio_session_pool_init (S3dlioSessionPool *self)
+{
+  g_mutex_init (&self->ready_mutex);
+  g_cond_init (&self->ready_cond);
+}
+
+S3dlioSessionPool *
+_s3dlio_session_pool_new (S3dlioConfig *config,
+                          GTlsDatabase *tls_database)
+{
+  S3dlioSessionPool *self;
+
+  g_return_val_if_fail (S3DLIO_IS_CONFIG (config), NULL);
+
+  self = g_object_new (S3DLIO_TYPE_SESSION_POOL, NULL);
+  self->n_workers = s3dlio_config_get_worker_threads (config);
+  self->max_connections = s3dlio_config_get_max_connections (config);
+  self->max_connections_per_host = s3dlio_config_get_max_connections_per_host (config);
+  self->idle_timeout_ms = s3dlio_config_get_idle_timeout_ms (config);
+  self->io_timeout_ms = s3dlio_config_get_io_timeout_ms (config);
+  self->optimized_http = s3dlio_config_get_optimized_http (config);
+  g_set_object (&self->tls_database, tls_database);
+
+  self->workers = g_new0 (S3dlioWorker, self->n_workers);
+  for (guint i = 0; i < self->n_workers; i++)
+    {
+      S3dlioWorker *worker = &self->workers[i];
+      g_autofree char *name = g_strdup_printf ("s3dlio-worker-%u", i);
+
+      worker->pool = self;
+      worker->index = i;
+      worker->context = g_main_context_new ();
+      worker->loop = g_main_loop_new (worker->context, FALSE);
+      worker->thread = g_thread_new (name, worker_main, worker);
+    }
+
+  /* Sessions are made inside their threads; wait until all exist. */
+  g_mutex_lock (&self->ready_mutex);
+  while (self->n_ready < self->n_workers)
+    g_cond_wait (&self->ready_cond, &self->ready_mutex);
+  g_mutex_unlock (&self->ready_mutex);
+
+  g_debug ("session pool: %u workers, %u connections per host, %u in all, "
+           "idle timeout %u ms, I/O timeout %u ms%s",
+           self->n_workers, self->max_connections_per_host, self->max_connections,
+           self->idle_timeout_ms, self->io_timeout_ms,
+           self->optimized_http ? "" : " (libsoup stock settings)");
+
+  return self;
+}
+
+/* Whether a pool made from @config would be the same as @self. */
+gboolean
+_s3dlio_session_pool_matches (S3dlioSessionPool *self,
+                              S3dlioConfig      *config)
+{
+  return self->n_workers == s3dlio_config_get_worker_threads (config) &&
+         self->max_connections == s3dlio_config_get_max_connections (config) &&
+         self->max_connections_per_host == s3dlio_config_get_max_connections_per_host (config) &&
+         self->idle_timeout_ms == s3dlio_config_get_idle_timeout_ms (config) &&
+         self->io_timeout_ms == s3dlio_config_get_io_timeout_ms (config) &&
+         !self->optimized_http == !s3dlio_config_get_optimized_http (config);
+}
+
+guint
+_s3dlio_session_pool_get_size (S3dlioSessionPool *self)
+{
+  return self->n_workers;
+}
+
+/* Round robin: consecutive parts of a download land on different threads. */
+S3dlioWorker *
+_s3dlio_session_pool_next_worker (S3dlioSessionPool *self)
+{
+  guint n = (guint) g_atomic_int_add ((gint *) &self->next_worker, 1);
+
+  return &self->workers[n % self->n_workers];
+}
+
+SoupSession *
+_s3dlio_worker_get_session (S3dlioWorker *worker)
+{
+  return worker->session;
+}
+
+GMainContext *
+_s3dlio_worker_get_context (S3dlioWorker *worker)
+{
+  return worker->context;
+}
+
+guint
+_s3dlio_worker_get_index (S3dlioWorker *worker)
+{
+  return worker->index;
+}
+
+/* Runs @func on the worker's thread (at once if called from it). */
+void
+_s3dlio_worker_invoke (S3dlioWorker   *worker,
+                       GSourceFunc     func,
+                       gpointer        data,
+                       GDestroyNotify  notify)
+{
+  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, func, data, notify);
+}
