@@ -350,6 +350,11 @@ set_layout_locked (Download  *dl,
   _s3dlio_transfer_set_layout (dl->transfer, object_size, length, dl->parts->len, etag);
   dl->layout_known = TRUE;
 
+  /* From now on the probe is an ordinary part: if it is retried, it asks
+   * for exactly its range, pinned to the ETag, and fixes nothing again. */
+  if (probe->kind != PART_PROBE_HEAD)
+    probe->kind = PART_DATA;
+
   g_debug ("%s: %" G_GUINT64_FORMAT " bytes%s in %u part(s) of up to %" G_GUINT64_FORMAT
            " bytes, %u in flight",
            dl->uri_string, length, dl->has_range ? " (range)" : "",
@@ -847,6 +852,16 @@ error_body_read_cb (GObject      *source,
                                (const char *) part->error_body, n,
                                soup_message_headers_get_one (headers, "x-amz-request-id"),
                                &error);
+
+  /* Only If-Match can fail a condition of ours: the object was replaced. */
+  if (part->kind == PART_DATA && g_error_matches (error, S3DLIO_ERROR, S3DLIO_ERROR_PRECONDITION_FAILED))
+    {
+      g_autofree char *detail = g_strdup (error->message);
+
+      g_clear_error (&error);
+      error = g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED,
+                           "The object changed during the download (%s)", detail);
+    }
   attempt_failed (part, error);
 }
 

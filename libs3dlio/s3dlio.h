@@ -13,14 +13,19 @@
 #include "s3dlio-enum-types.h"
 
 #include "s3dlio-bucket-info.h"
+#include "s3dlio-client.h"
 #include "s3dlio-config.h"
 #include "s3dlio-credentials.h"
+#include "s3dlio-delete-failure.h"
 #include "s3dlio-endpoint.h"
 #include "s3dlio-error.h"
 #include "s3dlio-object-info.h"
+#include "s3dlio-object-list.h"
 #include "s3dlio-request.h"
 #include "s3dlio-server.h"
+#include "s3dlio-server-fault.h"
 #include "s3dlio-signer.h"
+#include "s3dlio-transfer.h"
 #include "s3dlio-uri.h"
 
 #undef __S3DLIO_H_INSIDE__
