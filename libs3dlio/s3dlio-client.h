@@ -154,7 +154,6 @@ G_END_DECLS
 
 /* Listing, buckets, deletion, copy, presign */
 
-#include "s3dlio-bucket-info.h"
 #include "s3dlio-delete-failure.h"
 #include "s3dlio-object-list.h"
 
