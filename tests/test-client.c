@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "test-utils.h"
@@ -816,6 +818,74 @@ test_async_concurrent (Fixture       *fx,
     }
 }
 
+
+/* Objects over 4 GiB: offsets and sizes are 64-bit all the way. A sparse
+ * file served by the directory backend stands in for a 5 GiB object. */
+static void
+test_larger_than_4gib (void)
+{
+  const guint64 size = G_GUINT64_CONSTANT (5) << 30;
+  const guint64 marker_at = (G_GUINT64_CONSTANT (4) << 30) + 12345;
+  const char marker[] = "past the 4 GiB line";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("s3dlio-huge-XXXXXX", &error);
+  g_autofree char *bucket_dir = g_build_filename (root, "bucket", NULL);
+  g_autofree char *path = g_build_filename (bucket_dir, "huge", NULL);
+  g_autoptr(S3dlioServer) server = NULL;
+  g_autoptr(S3dlioEndpoint) endpoint = NULL;
+  g_autoptr(S3dlioConfig) config = s3dlio_config_new ();
+  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri ("huge");
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(S3dlioTransfer) transfer = NULL;
+  g_autofree char *server_uri = NULL;
+  int fd;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir (bucket_dir, 0700), ==, 0);
+  fd = g_open (path, O_CREAT | O_WRONLY, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, size), ==, 0);
+  g_assert_cmpint (pwrite (fd, marker, sizeof marker, marker_at), ==, sizeof marker);
+  close (fd);
+
+  server = s3dlio_server_new (root);
+  g_assert_true (s3dlio_server_start (server, &error));
+  server_uri = s3dlio_server_get_uri (server);
+  endpoint = s3dlio_endpoint_new (server_uri, NULL, &error);
+  g_assert_no_error (error);
+  s3dlio_config_set_worker_threads (config, 2);
+  client = s3dlio_client_new (endpoint, NULL, config);
+
+  info = s3dlio_client_stat (client, uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_object_info_get_size (info), ==, size);
+
+  /* A range across the marker, far past 4 GiB. */
+  got = s3dlio_client_get_range (client, uri, marker_at - 3, sizeof marker + 6, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (got), ==, sizeof marker + 6);
+  g_assert_cmpmem ((const char *) g_bytes_get_data (got, NULL) + 3, sizeof marker, marker, sizeof marker);
+
+  /* The tail of the object as ranged parts, checked for the marker. */
+  transfer = s3dlio_transfer_new (uri);
+  s3dlio_transfer_set_range (transfer, marker_at - 1000, G_MAXUINT64);
+  s3dlio_transfer_set_discard (transfer);
+  s3dlio_config_set_part_size (config, 64 << 20);
+  g_assert_true (s3dlio_client_download (client, transfer, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_transfer_get_length (transfer), ==, size - marker_at + 1000);
+  g_assert_cmpuint (s3dlio_transfer_get_bytes_done (transfer), ==, size - marker_at + 1000);
+  g_assert_cmpuint (s3dlio_transfer_get_total_size (transfer), ==, size);
+  g_assert_cmpuint (s3dlio_transfer_get_n_parts (transfer), ==, (size - marker_at + 1000 + (64 << 20) - 1) / (64 << 20));
+
+  s3dlio_server_stop (server);
+  g_unlink (path);
+  g_rmdir (bucket_dir);
+  g_rmdir (root);
+}
+
 static GString *debug_log;
 
 static GLogWriterOutput
@@ -888,6 +958,7 @@ main (int   argc,
   ADD ("/client/cancel", test_cancel);
   ADD ("/client/async-concurrent", test_async_concurrent);
   ADD ("/client/debug-log", test_debug_log);
+  g_test_add_func ("/client/larger-than-4gib", test_larger_than_4gib);
 
   return g_test_run ();
 }
