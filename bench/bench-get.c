@@ -31,14 +31,15 @@ static GOptionEntry entries[] = {
   { NULL }
 };
 
-static double
-cpu_seconds (void)
+static void
+cpu_seconds (double *user,
+             double *sys)
 {
   struct rusage usage;
 
   getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+  *user = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6;
+  *sys = usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
 static gboolean
@@ -80,7 +81,7 @@ main (int   argc,
   g_autofree guint8 *buffer = NULL;
   gsize size = 0;
   gint64 start;
-  double cpu;
+  double user0, sys0, user1, sys1;
   double seconds;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -116,15 +117,17 @@ main (int   argc,
       memset (buffer, 0, size);
     }
 
-  cpu = cpu_seconds ();
+  cpu_seconds (&user0, &sys0);
   start = g_get_monotonic_time ();
   if (!run_once (client, uri, buffer, size, &transfer, &error))
     goto fail;
   seconds = (g_get_monotonic_time () - start) / 1e6;
-  cpu = cpu_seconds () - cpu;
+  cpu_seconds (&user1, &sys1);
 
-  g_print ("{\"seconds\": %.6f, \"cpu\": %.6f, \"bytes\": %" G_GUINT64_FORMAT ", \"requests\": %u}\n",
-           seconds, cpu, s3dlio_transfer_get_length (transfer), s3dlio_transfer_get_requests (transfer));
+  g_print ("{\"seconds\": %.6f, \"cpu\": %.6f, \"user\": %.6f, \"sys\": %.6f, \"bytes\": %"
+           G_GUINT64_FORMAT ", \"requests\": %u}\n",
+           seconds, (user1 - user0) + (sys1 - sys0), user1 - user0, sys1 - sys0,
+           s3dlio_transfer_get_length (transfer), s3dlio_transfer_get_requests (transfer));
   return 0;
 
 fail:
