@@ -199,6 +199,14 @@ delete_job_new (S3dlioClient *client,
   return job;
 }
 
+/* Keys come from the server (a listing, a DeleteResult): in a message,
+ * they are made safe like any other text from it. */
+static char *
+key_for_message (const char *key)
+{
+  return _s3dlio_error_sanitize_text (key, -1, 2 * S3DLIO_MAX_KEY_LENGTH);
+}
+
 static void
 add_failure (DeleteJob    *job,
              const char   *key,
@@ -293,11 +301,12 @@ take_batch (DeleteJob *job)
       else
         {
           g_autoptr(GError) error = NULL;
+          g_autofree char *shown = key_for_message (key);
 
           g_set_error (&error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
                        "s3://%s/%s: not deleted: a key with control characters cannot be "
                        "sent in a DeleteObjects request; delete it on its own",
-                       job->bucket, key);
+                       job->bucket, shown);
           add_failure (job, key, error);
         }
     }
@@ -342,9 +351,10 @@ add_key_error (DeleteJob         *job,
   g_autofree char *message = _s3dlio_error_sanitize_text (entry->message, -1,
                                                           S3DLIO_ERROR_MESSAGE_MAX);
   const char *key = entry->key != NULL ? entry->key : "";
+  g_autofree char *shown = key_for_message (key);
 
   g_set_error (&error, S3DLIO_ERROR, _s3dlio_error_code_for_s3_code (entry->code),
-               "s3://%s/%s: not deleted: %s%s%s", job->bucket, key,
+               "s3://%s/%s: not deleted: %s%s%s", job->bucket, shown,
                *code != '\0' ? code : "unknown error", *message != '\0' ? ": " : "", message);
   add_failure (job, key, error);
 }
@@ -390,9 +400,10 @@ batch_cb (GObject      *source,
       for (guint i = 0; i < batch->keys->len; i++)
         {
           const char *key = g_ptr_array_index (batch->keys, i);
+          g_autofree char *shown = key_for_message (key);
           g_autoptr(GError) key_error = g_error_new (error->domain, error->code,
                                                      "s3://%s/%s: not deleted: %s",
-                                                     job->bucket, key, error->message);
+                                                     job->bucket, shown, error->message);
 
           add_failure (job, key, key_error);
         }

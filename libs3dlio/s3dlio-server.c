@@ -4105,6 +4105,10 @@ listen_on (S3dlioServer  *self,
 
   address = g_inet_socket_address_new (inet, self->port);
   service = g_socket_service_new ();
+  /* GLib's default backlog of 10 drops the SYNs of a burst of ranged GETs
+   * (64 parts in flight connect at once), and each dropped SYN costs the
+   * client a one-second retransmission. */
+  g_socket_listener_set_backlog (G_SOCKET_LISTENER (service), 1024);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), address, G_SOCKET_TYPE_STREAM,
                                       G_SOCKET_PROTOCOL_TCP, NULL, &effective, &local_error))
     {

@@ -646,11 +646,13 @@ test_list_cancel (Fixture       *fx,
     g_autoptr(S3dlioObjectList) other = s3dlio_client_list (fx->client, uri, NULL, NULL);
     Watch other_watch = { 0 };
 
+    s3dlio_server_reset_counters (fx->server);
     watch_list (&other_watch, other);
-    s3dlio_object_list_cancel (other);
+    g_signal_connect (other, "items-changed", G_CALLBACK (s3dlio_object_list_cancel), NULL);
     run_until (&other_watch.done, 30);
     g_assert_error (s3dlio_object_list_get_error (other), G_IO_ERROR, G_IO_ERROR_CANCELLED);
-    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), <=, PAGE_SIZE);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (other)), ==, PAGE_SIZE);
+    g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "GET"), ==, 1);
   }
 }
 
@@ -659,25 +661,37 @@ test_list_dropped (Fixture       *fx,
                    gconstpointer  data)
 {
   g_autoptr(S3dlioUri) uri = s3_uri ("bucket", "dropped/");
+  g_autoptr(S3dlioServerFault) stall = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STALL);
   S3dlioObjectList *list;
   Watch watch = { 0 };
   gboolean first_page = FALSE;
-  guint requests;
+  GWeakRef weak;
 
   seedn (fx, "dropped/", 3, 200);
 
-  /* Nobody holds the list any more: the listing stops. */
+  /* The second page hangs, so the list is dropped with it in flight. */
+  s3dlio_server_fault_set_method (stall, "GET");
+  s3dlio_server_fault_set_skip (stall, 1);
+  s3dlio_server_fault_set_stall_ms (stall, 10000);
+  s3dlio_server_add_fault (fx->server, stall);
+
   s3dlio_server_reset_counters (fx->server);
   list = s3dlio_client_list (fx->client, uri, NULL, NULL);
+  g_weak_ref_init (&weak, list);
   watch_list (&watch, list);
   g_signal_connect_swapped (list, "items-changed", G_CALLBACK (set_flag), &first_page);
   run_until (&first_page, 30);
-  g_object_unref (list);
+  for (guint i = 0; i < 1000 && s3dlio_server_fault_get_hits (stall) == 0; i++)
+    g_usleep (1000);
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (stall), ==, 1);
 
-  requests = s3dlio_server_get_request_count (fx->server, "GET");
+  /* Nobody holds the list any more: it goes at once, the listing stops. */
+  g_object_unref (list);
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
   sleep_in_loop (300);
-  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "GET"), <=, requests + 1);
-  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "GET"), <, 200 / PAGE_SIZE);
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (stall), ==, 1);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "GET"), <=, 2);
 }
 
 typedef struct {
@@ -1500,10 +1514,31 @@ deleted_prefix_cb (GObject      *source,
   deleted->done = TRUE;
 }
 
-static void
-cancel_now (gpointer data)
+typedef struct {
+  S3dlioServer      *server;
+  S3dlioServerFault *stall;
+  GCancellable      *cancellable;
+  gint64             quiet_since;
+} CancelWhenStuck;
+
+/* Cancels once the second deletion hangs and the page listed ahead
+ * arrived, and nothing moved for a while: the request in flight is then
+ * waiting on the server. */
+static gboolean
+cancel_when_stuck (gpointer data)
 {
-  g_cancellable_cancel (data);
+  CancelWhenStuck *when = data;
+
+  if (s3dlio_server_fault_get_hits (when->stall) < 1 ||
+      s3dlio_server_get_request_count (when->server, "GET") < 3)
+    return G_SOURCE_CONTINUE;
+
+  if (when->quiet_since == 0)
+    when->quiet_since = g_get_monotonic_time ();
+  else if (g_get_monotonic_time () - when->quiet_since > 500 * 1000)
+    g_cancellable_cancel (when->cancellable);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -1514,39 +1549,45 @@ test_delete_prefix_cancel (Fixture       *fx,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(S3dlioServerFault) stall = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STALL);
   Deleted deleted = { 0 };
+  CancelWhenStuck when = { fx->server, stall, cancellable, 0 };
   guint lists;
-  gint64 start;
+  guint poll;
 
   seedn (fx, "big/", 4, 700);
 
-  /* The first deletion goes through, the next ones hang: the operation is
-   * cancelled with requests in flight and a page listed ahead. */
+  /* The first deletion goes through, the next one hangs: the operation is
+   * cancelled with a request in flight and a page listed ahead. (One
+   * request at a time: GLib 2.74 may leak a GCancellableSource when a
+   * cancellable shared by several requests is cancelled from another
+   * thread.) */
+  s3dlio_config_set_max_inflight (fx->config, 1);
   s3dlio_server_fault_set_method (stall, "POST");
   s3dlio_server_fault_set_skip (stall, 1);
   s3dlio_server_fault_set_stall_ms (stall, 10000);
   s3dlio_server_add_fault (fx->server, stall);
 
-  start = g_get_monotonic_time ();
-  g_timeout_add_once (500, cancel_now, cancellable);
+  poll = g_timeout_add (10, cancel_when_stuck, &when);
   s3dlio_client_delete_prefix_async (fx->client, uri, cancellable, deleted_prefix_cb, &deleted);
   run_until (&deleted.done, 30);
+  g_source_remove (poll);
 
   g_assert_null (deleted.failures);
   g_assert_error (deleted.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&deleted.error);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  /* Well before the hung requests would have ended. */
+  g_assert_cmpint (g_get_monotonic_time () - when.quiet_since, <, 5 * G_USEC_PER_SEC);
   g_assert_cmpuint (deleted.n_deleted, ==, PAGE_SIZE);
-  /* At most max-inflight deletions hung, and one page was listed ahead. */
-  g_assert_cmpuint (s3dlio_server_fault_get_hits (stall), ==, 4);
+  /* One deletion hung, and one page was listed ahead. */
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (stall), ==, 1);
   lists = s3dlio_server_get_request_count (fx->server, "GET");
-  g_assert_cmpuint (lists, ==, 1 + 4 + 1);
+  g_assert_cmpuint (lists, ==, 3);
   g_assert_false (object_exists (fx, "bucket", "big/0000"));
   g_assert_true (object_exists (fx, "bucket", "big/0699"));
 
   /* Nothing more is sent. */
   sleep_in_loop (200);
   g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "GET"), ==, lists);
-  g_assert_cmpuint (s3dlio_server_fault_get_hits (stall), ==, 4);
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (stall), ==, 1);
 }
 
 /* }}} */

@@ -8,46 +8,99 @@
 
 #include <locale.h>
 #include <stdio.h>
-#include <glib/gi18n.h>
-#include <s3dlio.h>
+#include <string.h>
+
+#include "s3dlio-tool.h"
+
+typedef struct {
+  const char        *name;
+  S3dlioToolCommand  handler;
+  const char        *summary;
+} Command;
+
+static const Command commands[] = {
+  { "get",   s3dlio_tool_get,   N_("Download objects to files, a directory or stdout") },
+  { "cat",   s3dlio_tool_cat,   N_("Write objects to stdout, in order") },
+  { "info",  s3dlio_tool_info,  N_("Show an object's size, ETag, date, type and metadata") },
+  { "bench", s3dlio_tool_bench, N_("Measure single, HEAD-first and size-aware GETs") },
+  { "serve", s3dlio_tool_serve, N_("Serve a directory as a local S3 endpoint") },
+};
 
 static void
 usage (FILE *out)
 {
-  fprintf (out, "%s\n", _("Usage:\n  s3dlio COMMAND [ARGS…]\n\nCommands:\n  help     Show help for a command\n  version  Print the version"));
+  fprintf (out, "%s\n  s3dlio %s\n\n%s\n", _("Usage:"), _("COMMAND [ARGS…]"), _("Commands:"));
+  fprintf (out, "  %-8s %s\n", "help", _("Show help for a command"));
+  fprintf (out, "  %-8s %s\n", "version", _("Print the version"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Use “s3dlio help COMMAND” for the options of a command."));
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char *command;
+  const Command *command;
+  const char *name;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Both before any thread exists: logs must not mix with data on stdout,
+   * and every thread must block the signals the signal thread waits for. */
+  g_log_writer_default_set_use_stderr (TRUE);
+  s3dlio_tool_init_signals ();
+
   if (argc < 2)
     {
       usage (stderr);
-      return 1;
+      return S3DLIO_TOOL_EXIT_USAGE;
     }
 
-  command = argv[1];
-  if (g_str_equal (command, "version") || g_str_equal (command, "--version"))
+  name = argv[1];
+  if (g_str_equal (name, "version") || g_str_equal (name, "--version"))
     {
       g_print ("s3dlio %u.%u.%u\n", s3dlio_get_major_version (),
                s3dlio_get_minor_version (), s3dlio_get_micro_version ());
-      return 0;
-    }
-  if (g_str_equal (command, "help") || g_str_equal (command, "--help") || g_str_equal (command, "-h"))
-    {
-      usage (stdout);
-      return 0;
+      return S3DLIO_TOOL_EXIT_OK;
     }
 
-  g_printerr ("s3dlio: %s\n", _("Unknown command"));
-  usage (stderr);
-  return 1;
+  if (g_str_equal (name, "help") || g_str_equal (name, "--help") || g_str_equal (name, "-h"))
+    {
+      if (argc < 3)
+        {
+          usage (stdout);
+          return S3DLIO_TOOL_EXIT_OK;
+        }
+      command = find_command (argv[2]);
+      if (command == NULL)
+        {
+          g_printerr ("s3dlio: %s “%s”\n\n", _("Unknown command"), argv[2]);
+          usage (stderr);
+          return S3DLIO_TOOL_EXIT_USAGE;
+        }
+      return command->handler (argc - 2, argv + 2, TRUE);
+    }
+
+  command = find_command (name);
+  if (command == NULL)
+    {
+      g_printerr ("s3dlio: %s “%s”\n\n", _("Unknown command"), name);
+      usage (stderr);
+      return S3DLIO_TOOL_EXIT_USAGE;
+    }
+
+  return command->handler (argc - 1, argv + 1, FALSE);
 }
