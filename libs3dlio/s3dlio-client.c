@@ -416,12 +416,40 @@ typedef struct {
   SoupMessage        *msg;
   guint               attempt;
   gint64              sent_us;
+  /* libsoup gets a cancellable of the worker's own: the caller's may fire
+   * from any thread, and libsoup leaks a source now and then when that
+   * happens from a thread other than the one running the request. */
+  GCancellable       *cancellable;
+  GCancellable       *caller_cancellable;
+  gulong              caller_cancel_id;
 } SendData;
+
+static gboolean
+cancel_on_worker (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+forward_cancel (GCancellable *caller,
+                gpointer      data)
+{
+  SendData *send = data;
+
+  _s3dlio_worker_invoke (send->worker, cancel_on_worker,
+                         g_object_ref (send->cancellable), g_object_unref);
+}
 
 static void
 send_data_free (gpointer data)
 {
   SendData *send = data;
+
+  if (send->caller_cancellable != NULL)
+    g_cancellable_disconnect (send->caller_cancellable, send->caller_cancel_id);
+  g_clear_object (&send->caller_cancellable);
+  g_clear_object (&send->cancellable);
 
   g_clear_object (&send->msg);
   g_clear_object (&send->request);
@@ -481,7 +509,7 @@ send_and_read_cb (GObject      *source,
     {
       if (_s3dlio_error_is_transient (error) &&
           send->attempt <= s3dlio_config_get_max_retries (send->client->config) &&
-          !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+          !g_cancellable_is_cancelled (send->cancellable))
         {
           GSource *timeout = g_timeout_source_new (_s3dlio_retry_delay_ms (send->attempt));
 
@@ -528,7 +556,7 @@ send_on_worker (gpointer data)
     }
 
   soup_session_send_and_read_async (_s3dlio_worker_get_session (send->worker), send->msg,
-                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                    G_PRIORITY_DEFAULT, send->cancellable,
                                     send_and_read_cb, g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
@@ -551,7 +579,14 @@ _s3dlio_client_send_async (S3dlioClient        *self,
   send->pool = g_object_ref (_s3dlio_client_get_pool (self));
   send->worker = _s3dlio_session_pool_next_worker (send->pool);
   send->request = g_object_ref (request);
+  send->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, send, send_data_free);
+  if (cancellable != NULL)
+    {
+      send->caller_cancellable = g_object_ref (cancellable);
+      send->caller_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
+                                                      send, NULL);
+    }
 
   _s3dlio_worker_invoke (send->worker, send_on_worker, g_steal_pointer (&task), g_object_unref);
 }

@@ -1056,11 +1056,25 @@ watchdog_interval_ms (Download *dl)
   return CLAMP (shortest / 4, 20, 1000);
 }
 
+static gboolean
+cancel_on_worker (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The download was cancelled, maybe from another thread: cancel the
+ * request on its own worker thread. libsoup leaks a source now and then
+ * when a request's cancellable fires from a thread other than the one
+ * running the request. */
 static void
 chain_cancel (GCancellable *cancellable,
               gpointer      data)
 {
-  g_cancellable_cancel (data);
+  Part *part = data;
+
+  _s3dlio_worker_invoke (part->worker, cancel_on_worker,
+                         g_object_ref (part->cancellable), g_object_unref);
 }
 
 static char *
@@ -1110,7 +1124,7 @@ send_attempt (gpointer data)
 
   part->cancellable = g_cancellable_new ();
   part->chain_id = g_cancellable_connect (dl->cancellable, G_CALLBACK (chain_cancel),
-                                          part->cancellable, NULL);
+                                          part, NULL);
 
   g_signal_connect (part->msg, "network-event", G_CALLBACK (network_event_cb), part);
   g_signal_connect (part->msg, "starting", G_CALLBACK (starting_cb), part);
