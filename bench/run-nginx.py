@@ -119,7 +119,8 @@ def curl_ranges(url, size, part=8 * MiB):
 
 def measure(args, variant, flags, url, uri, size, tmp, env):
     if flags is not None:
-        argv = [args.bench_get, "-e", args.endpoint, uri, "-o", os.path.join(tmp, "out.bin")]
+        argv = [args.bench_get, "-e", args.endpoint, uri, "-o", os.path.join(tmp, "out.bin"),
+                "-i", str(args.inflight)]
         argv += flags
         _, _, out = run_child(argv, env)
         result = json.loads(out)
@@ -146,6 +147,8 @@ def main():
     parser.add_argument("--sizes", default="1G,256M,64M,16M")
     parser.add_argument("--workers", type=int, default=1, help="nginx worker processes")
     parser.add_argument("--only", default="", help="comma-separated variant name prefixes")
+    parser.add_argument("--inflight", type=int, default=8,
+                        help="s3dlio parts in flight (default 8, as curl -Z's 8 parallel ranges)")
     parser.add_argument("--json", action="store_true", help="print the raw samples as JSON too")
     args = parser.parse_args()
 
@@ -204,8 +207,8 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
 
     print()
-    print("Medians of %d runs, interleaved; nginx %d worker(s), objects on tmpfs; %d cores."
-          % (args.runs, args.workers, os.cpu_count()))
+    print("Medians of %d runs, interleaved; nginx %d worker(s), objects on tmpfs; %d cores; "
+          "s3dlio with %d parts of 8 MiB in flight." % (args.runs, args.workers, os.cpu_count(), args.inflight))
     print()
     print("| size | variant | GB/s | CPU s/GiB | requests |")
     print("|---:|---|---:|---:|---:|")

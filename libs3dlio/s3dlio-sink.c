@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "s3dlio-error.h"
@@ -26,6 +28,8 @@ typedef struct {
   gboolean  complete;
 } StreamPart;
 
+typedef struct _Mapping Mapping;
+
 struct _S3dlioSink
 {
   S3dlioSinkKind   kind;
@@ -36,6 +40,7 @@ struct _S3dlioSink
   guint8          *memory;
   gsize            memory_size;
   gboolean         owns_memory;
+  Mapping         *mapping;        /* for memory from mmap() */
 
   /* file */
   char            *path;
@@ -164,6 +169,49 @@ begin_file (S3dlioSink  *self,
   return TRUE;
 }
 
+#define POPULATE_MIN_SIZE (16 * 1024 * 1024)
+
+struct _Mapping {
+  void  *memory;
+  gsize  length;
+};
+
+static void
+unmap_object_memory (gpointer data)
+{
+  Mapping *mapping = data;
+
+  munmap (mapping->memory, mapping->length);
+  g_free (mapping);
+}
+
+/* Memory for a whole object, mapped by itself when large so that each part
+ * can fault in its pages in one call before it is read into (see
+ * _s3dlio_sink_part_target()): a fresh buffer otherwise takes a page fault
+ * per 4 KiB as the data lands (measured: 0.9 CPU s/GiB against 0.3 for a
+ * reused buffer). MAP_POPULATE would do it up front, but serially, before
+ * any part may start. */
+static guint8 *
+allocate_object_memory (guint64   length,
+                        Mapping **mapping)
+{
+  void *memory;
+
+  *mapping = NULL;
+  if (length < POPULATE_MIN_SIZE)
+    return g_try_malloc (MAX (length, 1));
+
+  memory = mmap (NULL, length, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED)
+    return NULL;
+
+  *mapping = g_new (Mapping, 1);
+  (*mapping)->memory = memory;
+  (*mapping)->length = length;
+  return memory;
+}
+
 gboolean
 _s3dlio_sink_begin (S3dlioSink  *self,
                     guint64      base,
@@ -178,7 +226,7 @@ _s3dlio_sink_begin (S3dlioSink  *self,
     case S3DLIO_SINK_MEMORY:
       if (length > G_MAXSIZE)
         goto too_big;
-      self->memory = g_try_malloc (MAX (length, 1));
+      self->memory = allocate_object_memory (length, &self->mapping);
       if (self->memory == NULL)
         goto too_big;
       self->memory_size = length;
@@ -211,6 +259,27 @@ too_big:
   return FALSE;
 }
 
+/* Faults in the pages of one part of a mapped buffer, from the part's
+ * worker thread: one system call instead of a fault per page, spread over
+ * the workers. Old kernels without MADV_POPULATE_WRITE just fault. */
+static void
+prefault (S3dlioSink *self,
+          guint64     offset,
+          guint64     length)
+{
+#ifdef MADV_POPULATE_WRITE
+  guintptr page = 4096;
+  guintptr start = (guintptr) (self->memory + (offset - self->base));
+  guintptr end = start + length;
+
+  if (self->mapping == NULL || length == 0)
+    return;
+
+  start &= ~(page - 1);
+  madvise ((void *) start, end - start, MADV_POPULATE_WRITE);
+#endif
+}
+
 guint8 *
 _s3dlio_sink_part_target (S3dlioSink *self,
                           guint       index,
@@ -222,6 +291,9 @@ _s3dlio_sink_part_target (S3dlioSink *self,
   switch (self->kind)
     {
     case S3DLIO_SINK_MEMORY:
+      prefault (self, offset, length);
+      return self->memory + (offset - self->base);
+
     case S3DLIO_SINK_BUFFER:
       return self->memory + (offset - self->base);
 
@@ -385,7 +457,12 @@ _s3dlio_sink_finish (S3dlioSink  *self,
   switch (self->kind)
     {
     case S3DLIO_SINK_MEMORY:
-      *bytes = g_bytes_new_take (g_steal_pointer (&self->memory), self->length);
+      if (self->mapping != NULL)
+        *bytes = g_bytes_new_with_free_func (self->memory, self->length,
+                                             unmap_object_memory, g_steal_pointer (&self->mapping));
+      else
+        *bytes = g_bytes_new_take (self->memory, self->length);
+      self->memory = NULL;
       self->owns_memory = FALSE;
       return TRUE;
 
@@ -444,6 +521,11 @@ _s3dlio_sink_abort (S3dlioSink *self)
     }
   if (self->owns_memory)
     {
+      if (self->mapping != NULL)
+        {
+          unmap_object_memory (g_steal_pointer (&self->mapping));
+          self->memory = NULL;
+        }
       g_clear_pointer (&self->memory, g_free);
       self->owns_memory = FALSE;
     }
