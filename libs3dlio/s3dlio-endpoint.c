@@ -674,6 +674,61 @@ s3dlio_endpoint_new_from_environment (const char  *profile,
   return g_steal_pointer (&self);
 }
 
+/**
+ * s3dlio_endpoint_new_with_overrides:
+ * @profile: (nullable): a profile name, or %NULL for `AWS_PROFILE` or
+ *   `default`
+ * @url: (nullable): an endpoint URL that replaces the configured one
+ * @region: (nullable): a region that replaces the configured one
+ * @addressing_style: an addressing style, or %S3DLIO_ADDRESSING_STYLE_AUTO
+ *   to keep the configured one
+ * @ca_file: (nullable) (type filename): a CA bundle that replaces the
+ *   configured one
+ * @error: return location for a #GError
+ *
+ * Resolves the endpoint like [ctor@S3dlio.Endpoint.new_from_environment],
+ * then applies the values a user gave explicitly (command-line options, a
+ * connection dialog): they win over the environment and the profile, as
+ * `--endpoint-url` and `--region` do in the AWS CLI.
+ *
+ * Returns: (transfer full): a new endpoint, or %NULL on error
+ */
+S3dlioEndpoint *
+s3dlio_endpoint_new_with_overrides (const char             *profile,
+                                    const char             *url,
+                                    const char             *region,
+                                    S3dlioAddressingStyle   addressing_style,
+                                    const char             *ca_file,
+                                    GError                **error)
+{
+  g_autoptr(S3dlioEndpoint) configured = NULL;
+  g_autoptr(S3dlioEndpoint) self = NULL;
+
+  configured = s3dlio_endpoint_new_from_environment (profile, error);
+  if (configured == NULL)
+    return NULL;
+
+  if (url == NULL && region == NULL)
+    self = g_steal_pointer (&configured);
+  else
+    {
+      self = s3dlio_endpoint_new (url ? url : configured->url,
+                                  region ? region : configured->region,
+                                  error);
+      if (self == NULL)
+        return NULL;
+      s3dlio_endpoint_set_addressing_style (self, configured->addressing_style);
+      s3dlio_endpoint_set_ca_file (self, configured->ca_file);
+    }
+
+  if (addressing_style != S3DLIO_ADDRESSING_STYLE_AUTO)
+    s3dlio_endpoint_set_addressing_style (self, addressing_style);
+  if (ca_file != NULL)
+    s3dlio_endpoint_set_ca_file (self, ca_file);
+
+  return g_steal_pointer (&self);
+}
+
 /* Accessors */
 
 /**

@@ -54,6 +54,13 @@ S3dlioEndpoint        *s3dlio_endpoint_new_from_environment (const char         
                                                              GError               **error);
 
 S3DLIO_AVAILABLE_IN_ALL
+S3dlioEndpoint        *s3dlio_endpoint_new_with_overrides   (const char            *profile,
+                                                             const char            *url,
+                                                             const char            *region,
+                                                             S3dlioAddressingStyle  addressing_style,
+                                                             const char            *ca_file,
+                                                             GError               **error);
+S3DLIO_AVAILABLE_IN_ALL
 const char            *s3dlio_endpoint_get_url              (S3dlioEndpoint        *self);
 S3DLIO_AVAILABLE_IN_ALL
 const char            *s3dlio_endpoint_get_region           (S3dlioEndpoint        *self);

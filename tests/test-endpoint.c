@@ -871,6 +871,50 @@ test_env_malformed_config (Fixture       *fixture,
   assert_contains (error->message, ":3:");
 }
 
+
+static void
+test_overrides (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = write_aws_file ("config", "[default]\nregion = eu-west-1\nendpoint_url = http://profile.example:9000\n");
+  g_autoptr(S3dlioEndpoint) plain = NULL;
+  g_autoptr(S3dlioEndpoint) endpoint = NULL;
+  g_autoptr(S3dlioEndpoint) bad = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing given: the same as the environment alone. */
+  plain = s3dlio_endpoint_new_with_overrides (NULL, NULL, NULL, S3DLIO_ADDRESSING_STYLE_AUTO, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s3dlio_endpoint_get_url (plain), ==, "http://profile.example:9000");
+  g_assert_cmpstr (s3dlio_endpoint_get_region (plain), ==, "eu-west-1");
+
+  /* Explicit values win over the profile; what is not given is kept. */
+  g_setenv ("AWS_CA_BUNDLE", path, TRUE);
+  endpoint = s3dlio_endpoint_new_with_overrides (NULL, "http://127.0.0.1:1234", NULL,
+                                                 S3DLIO_ADDRESSING_STYLE_VIRTUAL_HOSTED, NULL, &error);
+  g_unsetenv ("AWS_CA_BUNDLE");
+  g_assert_no_error (error);
+  g_assert_cmpstr (s3dlio_endpoint_get_url (endpoint), ==, "http://127.0.0.1:1234");
+  g_assert_cmpstr (s3dlio_endpoint_get_region (endpoint), ==, "eu-west-1");
+  g_assert_cmpstr (s3dlio_endpoint_get_ca_file (endpoint), ==, path);
+  g_assert_cmpint (s3dlio_endpoint_get_addressing_style (endpoint), ==, S3DLIO_ADDRESSING_STYLE_VIRTUAL_HOSTED);
+  g_clear_object (&endpoint);
+
+  endpoint = s3dlio_endpoint_new_with_overrides (NULL, NULL, "ap-south-1", S3DLIO_ADDRESSING_STYLE_PATH,
+                                                 "/etc/ssl/certs/ca-certificates.crt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s3dlio_endpoint_get_url (endpoint), ==, "http://profile.example:9000");
+  g_assert_cmpstr (s3dlio_endpoint_get_region (endpoint), ==, "ap-south-1");
+  g_assert_cmpint (s3dlio_endpoint_get_addressing_style (endpoint), ==, S3DLIO_ADDRESSING_STYLE_PATH);
+  g_assert_cmpstr (s3dlio_endpoint_get_ca_file (endpoint), ==, "/etc/ssl/certs/ca-certificates.crt");
+
+  /* A bad override is an error naming it. */
+  bad = s3dlio_endpoint_new_with_overrides (NULL, "ftp://nope", NULL, S3DLIO_ADDRESSING_STYLE_AUTO, NULL, &error);
+  g_assert_null (bad);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  assert_contains (error->message, "ftp://nope");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -905,6 +949,7 @@ main (int    argc,
   ADD ("/endpoint/env/profiles", test_env_profiles);
   ADD ("/endpoint/env/custom-config-path", test_env_custom_config_path);
   ADD ("/endpoint/env/malformed-config", test_env_malformed_config);
+  ADD ("/endpoint/env/overrides", test_overrides);
 
   return g_test_run ();
 }
