@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "s3dlio-client.h"
+#include "s3dlio-object-store.h"
 #include "s3dlio-request.h"
 #include "s3dlio-signer.h"
 #include "s3dlio-session-pool-private.h"
@@ -67,6 +68,9 @@ typedef void (*S3dlioStartFunc) (gpointer             data,
                                  gpointer             user_data);
 GAsyncResult      *_s3dlio_run_sync                (S3dlioStartFunc      start,
                                                     gpointer             data);
+
+/* S3dlioClient as the s3:// S3dlioObjectStore (s3dlio-client-store.c). */
+void               s3dlio_client_store_iface_init  (S3dlioObjectStoreInterface *iface);
 
 /* The size-aware download engine (s3dlio-download.c). */
 void               _s3dlio_download_start          (S3dlioClient        *client,

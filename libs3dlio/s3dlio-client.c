@@ -55,7 +55,9 @@ struct _S3dlioClient
   GError             *tls_error;
 };
 
-G_DEFINE_FINAL_TYPE (S3dlioClient, s3dlio_client, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE_WITH_CODE (S3dlioClient, s3dlio_client, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (S3DLIO_TYPE_OBJECT_STORE,
+                                                      s3dlio_client_store_iface_init))
 
 enum {
   PROP_0,
@@ -267,6 +269,8 @@ s3dlio_client_new_from_environment (const char  *profile,
  * s3dlio_client_get_endpoint:
  * @self: a #S3dlioClient
  *
+ * Gets the endpoint the client sends its requests to.
+ *
  * Returns: (transfer none): the endpoint
  */
 S3dlioEndpoint *
@@ -279,6 +283,8 @@ s3dlio_client_get_endpoint (S3dlioClient *self)
 /**
  * s3dlio_client_get_credentials:
  * @self: a #S3dlioClient
+ *
+ * Gets the credentials the client signs its requests with.
  *
  * Returns: (transfer none): the credentials
  */

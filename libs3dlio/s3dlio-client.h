@@ -352,3 +352,95 @@ char              *s3dlio_client_presign              (S3dlioClient         *sel
                                                        GError              **error);
 
 G_END_DECLS
+
+/* Uploads */
+
+#include "s3dlio-upload.h"
+
+G_BEGIN_DECLS
+
+S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_client_upload_async         (S3dlioClient         *self,
+                                                       S3dlioUpload         *upload,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_upload_finish        (S3dlioClient         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_upload               (S3dlioClient         *self,
+                                                       S3dlioUpload         *upload,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_client_put_async            (S3dlioClient         *self,
+                                                       S3dlioUri            *uri,
+                                                       GBytes               *data,
+                                                       const char           *content_type,
+                                                       GHashTable           *metadata,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_put_finish           (S3dlioClient         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_put                  (S3dlioClient         *self,
+                                                       S3dlioUri            *uri,
+                                                       GBytes               *data,
+                                                       const char           *content_type,
+                                                       GHashTable           *metadata,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_client_put_file_async       (S3dlioClient         *self,
+                                                       S3dlioUri            *uri,
+                                                       const char           *path,
+                                                       const char           *content_type,
+                                                       GHashTable           *metadata,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_put_file_finish      (S3dlioClient         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_put_file             (S3dlioClient         *self,
+                                                       S3dlioUri            *uri,
+                                                       const char           *path,
+                                                       const char           *content_type,
+                                                       GHashTable           *metadata,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_client_put_stream_async     (S3dlioClient         *self,
+                                                       S3dlioUri            *uri,
+                                                       GInputStream         *stream,
+                                                       gint64                size,
+                                                       const char           *content_type,
+                                                       GHashTable           *metadata,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_put_stream_finish    (S3dlioClient         *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_client_put_stream           (S3dlioClient         *self,
+                                                       S3dlioUri            *uri,
+                                                       GInputStream         *stream,
+                                                       gint64                size,
+                                                       const char           *content_type,
+                                                       GHashTable           *metadata,
+                                                       GCancellable         *cancellable,
+                                                       GError              **error);
+
+G_END_DECLS

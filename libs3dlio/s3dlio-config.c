@@ -16,9 +16,9 @@
 /**
  * S3dlioConfig:
  *
- * The tuning knobs of a client: how big objects are split into ranged GETs,
- * how many requests run at once, connection limits, timeouts, worker
- * threads and retries.
+ * The tuning knobs of a client: how big objects are split into ranged GETs
+ * and multipart uploads, how many requests run at once, connection limits,
+ * timeouts, worker threads and retries.
  *
  * Every knob is a property with a documented default and range, so a user
  * interface can bind it and be told of changes with `notify`.
@@ -43,6 +43,10 @@
  * | optimized-http             | `S3DLIO_USE_OPTIMIZED_HTTP`                                | true               |
  * | head-first                 | `S3DLIO_GET_HEAD_FIRST`                                    | false              |
  * | single-request             | `S3DLIO_GET_SINGLE_REQUEST`                                | false              |
+ * | upload-part-size           | `S3DLIO_PUT_PART_SIZE`                                     | 8 MiB              |
+ * | upload-threshold           | `S3DLIO_PUT_THRESHOLD`                                     | 32 MiB             |
+ * | upload-inflight            | `S3DLIO_PUT_INFLIGHT`                                      | 8                  |
+ * | unsigned-payload           | `S3DLIO_PUT_UNSIGNED_PAYLOAD`                              | false              |
  *
  * When a variable and its alias are both set, the first name wins.
  *
@@ -69,6 +73,10 @@ struct _S3dlioConfig
   guint    optimized_http : 1;
   guint    head_first : 1;
   guint    single_request : 1;
+  guint    unsigned_payload : 1;
+  guint64  upload_part_size;
+  guint64  upload_threshold;
+  guint    upload_inflight;
 };
 
 G_DEFINE_FINAL_TYPE (S3dlioConfig, s3dlio_config, G_TYPE_OBJECT)
@@ -89,6 +97,10 @@ enum {
   PROP_OPTIMIZED_HTTP,
   PROP_HEAD_FIRST,
   PROP_SINGLE_REQUEST,
+  PROP_UPLOAD_PART_SIZE,
+  PROP_UPLOAD_THRESHOLD,
+  PROP_UPLOAD_INFLIGHT,
+  PROP_UNSIGNED_PAYLOAD,
   N_PROPS
 };
 
@@ -108,6 +120,9 @@ static GParamSpec *properties[N_PROPS];
 #define DEFAULT_IO_TIMEOUT_MS      30000
 #define DEFAULT_OPERATION_TIMEOUT  120
 #define DEFAULT_MAX_RETRIES        3
+#define DEFAULT_UPLOAD_PART_SIZE   (8 * MiB)
+#define DEFAULT_UPLOAD_THRESHOLD   (32 * MiB)
+#define DEFAULT_UPLOAD_INFLIGHT    8
 
 /* One worker per core, at most 32. The seed used max(8, 2 × cores), but
  * workers only spread CPU work (every request is asynchronous), and
@@ -149,6 +164,10 @@ static const EnvBinding env_bindings[] = {
   { "S3DLIO_USE_OPTIMIZED_HTTP",     PROP_OPTIMIZED_HTTP, 1, FALSE },
   { "S3DLIO_GET_HEAD_FIRST",         PROP_HEAD_FIRST, 1, FALSE },
   { "S3DLIO_GET_SINGLE_REQUEST",     PROP_SINGLE_REQUEST, 1, FALSE },
+  { "S3DLIO_PUT_PART_SIZE",          PROP_UPLOAD_PART_SIZE, 1, FALSE },
+  { "S3DLIO_PUT_THRESHOLD",          PROP_UPLOAD_THRESHOLD, 1, FALSE },
+  { "S3DLIO_PUT_INFLIGHT",           PROP_UPLOAD_INFLIGHT, 1, FALSE },
+  { "S3DLIO_PUT_UNSIGNED_PAYLOAD",   PROP_UNSIGNED_PAYLOAD, 1, FALSE },
 };
 
 static void
@@ -202,6 +221,18 @@ s3dlio_config_get_property (GObject    *object,
       break;
     case PROP_SINGLE_REQUEST:
       g_value_set_boolean (value, self->single_request);
+      break;
+    case PROP_UPLOAD_PART_SIZE:
+      g_value_set_uint64 (value, self->upload_part_size);
+      break;
+    case PROP_UPLOAD_THRESHOLD:
+      g_value_set_uint64 (value, self->upload_threshold);
+      break;
+    case PROP_UPLOAD_INFLIGHT:
+      g_value_set_uint (value, self->upload_inflight);
+      break;
+    case PROP_UNSIGNED_PAYLOAD:
+      g_value_set_boolean (value, self->unsigned_payload);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -259,6 +290,18 @@ s3dlio_config_set_property (GObject      *object,
       break;
     case PROP_SINGLE_REQUEST:
       s3dlio_config_set_single_request (self, g_value_get_boolean (value));
+      break;
+    case PROP_UPLOAD_PART_SIZE:
+      s3dlio_config_set_upload_part_size (self, g_value_get_uint64 (value));
+      break;
+    case PROP_UPLOAD_THRESHOLD:
+      s3dlio_config_set_upload_threshold (self, g_value_get_uint64 (value));
+      break;
+    case PROP_UPLOAD_INFLIGHT:
+      s3dlio_config_set_upload_inflight (self, g_value_get_uint (value));
+      break;
+    case PROP_UNSIGNED_PAYLOAD:
+      s3dlio_config_set_unsigned_payload (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -430,6 +473,57 @@ s3dlio_config_class_init (S3dlioConfigClass *klass)
     g_param_spec_boolean ("single-request", NULL, NULL,
                           FALSE, KNOB_FLAGS);
 
+  /**
+   * S3dlioConfig:upload-part-size:
+   *
+   * The size in bytes of each part of a multipart upload (the last part
+   * may be shorter). Default 8 MiB (`S3DLIO_PUT_PART_SIZE`), from 64 KiB
+   * to 5 GiB. S3 rejects parts below 5 MiB other than the last one (at
+   * CompleteMultipartUpload, with `EntityTooSmall`): the lower minimum is
+   * for test servers with a lower limit. An object that would need more
+   * than 10000 parts, the S3 limit, is sent in larger parts.
+   */
+  properties[PROP_UPLOAD_PART_SIZE] =
+    g_param_spec_uint64 ("upload-part-size", NULL, NULL,
+                         64 * KiB, 5 * GiB, DEFAULT_UPLOAD_PART_SIZE, KNOB_FLAGS);
+
+  /**
+   * S3dlioConfig:upload-threshold:
+   *
+   * Objects of at least this many bytes are uploaded as multipart uploads,
+   * their parts sent concurrently; smaller ones with one PUT. 0 means
+   * always multipart (except empty objects). Default 32 MiB
+   * (`S3DLIO_PUT_THRESHOLD`), at most 5 GiB, the largest single PUT S3
+   * takes. A single PUT of a file or stream holds the object in memory.
+   */
+  properties[PROP_UPLOAD_THRESHOLD] =
+    g_param_spec_uint64 ("upload-threshold", NULL, NULL,
+                         0, 5 * GiB, DEFAULT_UPLOAD_THRESHOLD, KNOB_FLAGS);
+
+  /**
+   * S3dlioConfig:upload-inflight:
+   *
+   * The most parts of one multipart upload that are sent at once, and so
+   * the most part buffers in memory. Default 8 (`S3DLIO_PUT_INFLIGHT`),
+   * from 1 to 1024.
+   */
+  properties[PROP_UPLOAD_INFLIGHT] =
+    g_param_spec_uint ("upload-inflight", NULL, NULL,
+                       1, 1024, DEFAULT_UPLOAD_INFLIGHT, KNOB_FLAGS);
+
+  /**
+   * S3dlioConfig:unsigned-payload:
+   *
+   * Whether uploads leave their bodies out of the signature
+   * (`x-amz-content-sha256: UNSIGNED-PAYLOAD`) instead of hashing every
+   * byte with SHA-256, which saves CPU time. The body is then protected by
+   * a `Content-MD5` header instead (S3 checks it), and, over HTTPS, by
+   * TLS. Default %FALSE (`S3DLIO_PUT_UNSIGNED_PAYLOAD`).
+   */
+  properties[PROP_UNSIGNED_PAYLOAD] =
+    g_param_spec_boolean ("unsigned-payload", NULL, NULL,
+                          FALSE, KNOB_FLAGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -449,6 +543,10 @@ s3dlio_config_init (S3dlioConfig *self)
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->optimized_http = TRUE;
   self->head_first = FALSE;
+  self->upload_part_size = DEFAULT_UPLOAD_PART_SIZE;
+  self->upload_threshold = DEFAULT_UPLOAD_THRESHOLD;
+  self->upload_inflight = DEFAULT_UPLOAD_INFLIGHT;
+  self->unsigned_payload = FALSE;
 }
 
 /**
@@ -517,6 +615,10 @@ s3dlio_config_dup (S3dlioConfig *self)
   copy->optimized_http = self->optimized_http;
   copy->head_first = self->head_first;
   copy->single_request = self->single_request;
+  copy->upload_part_size = self->upload_part_size;
+  copy->upload_threshold = self->upload_threshold;
+  copy->upload_inflight = self->upload_inflight;
+  copy->unsigned_payload = self->unsigned_payload;
 
   return copy;
 }
@@ -947,6 +1049,9 @@ set_flag (S3dlioConfig *self,
     case PROP_SINGLE_REQUEST:
       self->single_request = !!new_value;
       break;
+    case PROP_UNSIGNED_PAYLOAD:
+      self->unsigned_payload = !!new_value;
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -957,6 +1062,8 @@ set_flag (S3dlioConfig *self,
 /**
  * s3dlio_config_get_part_size:
  * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:part-size].
  *
  * Returns: the value of [property@S3dlio.Config:part-size]
  */
@@ -986,6 +1093,8 @@ s3dlio_config_set_part_size (S3dlioConfig *self,
  * s3dlio_config_get_max_inflight:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:max-inflight].
+ *
  * Returns: the value of [property@S3dlio.Config:max-inflight]
  */
 guint
@@ -1014,6 +1123,8 @@ s3dlio_config_set_max_inflight (S3dlioConfig *self,
  * s3dlio_config_get_threshold:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:threshold].
+ *
  * Returns: the value of [property@S3dlio.Config:threshold]
  */
 guint64
@@ -1041,6 +1152,8 @@ s3dlio_config_set_threshold (S3dlioConfig *self,
 /**
  * s3dlio_config_get_max_connections_per_host:
  * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:max-connections-per-host].
  *
  * Returns: the value of [property@S3dlio.Config:max-connections-per-host]
  */
@@ -1071,6 +1184,8 @@ s3dlio_config_set_max_connections_per_host (S3dlioConfig *self,
  * s3dlio_config_get_max_connections:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:max-connections].
+ *
  * Returns: the value of [property@S3dlio.Config:max-connections]
  */
 guint
@@ -1098,6 +1213,8 @@ s3dlio_config_set_max_connections (S3dlioConfig *self,
 /**
  * s3dlio_config_get_idle_timeout_ms:
  * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:idle-timeout-ms].
  *
  * Returns: the value of [property@S3dlio.Config:idle-timeout-ms]
  */
@@ -1127,6 +1244,8 @@ s3dlio_config_set_idle_timeout_ms (S3dlioConfig *self,
  * s3dlio_config_get_connect_timeout_ms:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:connect-timeout-ms].
+ *
  * Returns: the value of [property@S3dlio.Config:connect-timeout-ms]
  */
 guint
@@ -1154,6 +1273,8 @@ s3dlio_config_set_connect_timeout_ms (S3dlioConfig *self,
 /**
  * s3dlio_config_get_io_timeout_ms:
  * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:io-timeout-ms].
  *
  * Returns: the value of [property@S3dlio.Config:io-timeout-ms]
  */
@@ -1183,6 +1304,8 @@ s3dlio_config_set_io_timeout_ms (S3dlioConfig *self,
  * s3dlio_config_get_operation_timeout:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:operation-timeout].
+ *
  * Returns: the value of [property@S3dlio.Config:operation-timeout]
  */
 guint
@@ -1210,6 +1333,8 @@ s3dlio_config_set_operation_timeout (S3dlioConfig *self,
 /**
  * s3dlio_config_get_worker_threads:
  * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:worker-threads].
  *
  * Returns: the value of [property@S3dlio.Config:worker-threads]
  */
@@ -1239,6 +1364,8 @@ s3dlio_config_set_worker_threads (S3dlioConfig *self,
  * s3dlio_config_get_max_retries:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:max-retries].
+ *
  * Returns: the value of [property@S3dlio.Config:max-retries]
  */
 guint
@@ -1266,6 +1393,8 @@ s3dlio_config_set_max_retries (S3dlioConfig *self,
 /**
  * s3dlio_config_get_optimized_http:
  * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:optimized-http].
  *
  * Returns: the value of [property@S3dlio.Config:optimized-http]
  */
@@ -1295,6 +1424,8 @@ s3dlio_config_set_optimized_http (S3dlioConfig *self,
  * s3dlio_config_get_head_first:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:head-first].
+ *
  * Returns: the value of [property@S3dlio.Config:head-first]
  */
 gboolean
@@ -1323,6 +1454,8 @@ s3dlio_config_set_head_first (S3dlioConfig *self,
  * s3dlio_config_get_single_request:
  * @self: a #S3dlioConfig
  *
+ * Gets the value of [property@S3dlio.Config:single-request].
+ *
  * Returns: the value of [property@S3dlio.Config:single-request]
  */
 gboolean
@@ -1345,4 +1478,124 @@ s3dlio_config_set_single_request (S3dlioConfig *self,
 {
   g_return_if_fail (S3DLIO_IS_CONFIG (self));
   set_flag (self, self->single_request, single_request, PROP_SINGLE_REQUEST);
+}
+
+/**
+ * s3dlio_config_get_upload_part_size:
+ * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:upload-part-size].
+ *
+ * Returns: the value of [property@S3dlio.Config:upload-part-size]
+ */
+guint64
+s3dlio_config_get_upload_part_size (S3dlioConfig *self)
+{
+  g_return_val_if_fail (S3DLIO_IS_CONFIG (self), 0);
+  return self->upload_part_size;
+}
+
+/**
+ * s3dlio_config_set_upload_part_size:
+ * @self: a #S3dlioConfig
+ * @part_size: the new value
+ *
+ * Sets [property@S3dlio.Config:upload-part-size].
+ */
+void
+s3dlio_config_set_upload_part_size (S3dlioConfig *self,
+                                    guint64       part_size)
+{
+  g_return_if_fail (S3DLIO_IS_CONFIG (self));
+  set_uint64 (self, &self->upload_part_size, part_size, PROP_UPLOAD_PART_SIZE);
+}
+
+/**
+ * s3dlio_config_get_upload_threshold:
+ * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:upload-threshold].
+ *
+ * Returns: the value of [property@S3dlio.Config:upload-threshold]
+ */
+guint64
+s3dlio_config_get_upload_threshold (S3dlioConfig *self)
+{
+  g_return_val_if_fail (S3DLIO_IS_CONFIG (self), 0);
+  return self->upload_threshold;
+}
+
+/**
+ * s3dlio_config_set_upload_threshold:
+ * @self: a #S3dlioConfig
+ * @threshold: the new value
+ *
+ * Sets [property@S3dlio.Config:upload-threshold].
+ */
+void
+s3dlio_config_set_upload_threshold (S3dlioConfig *self,
+                                    guint64       threshold)
+{
+  g_return_if_fail (S3DLIO_IS_CONFIG (self));
+  set_uint64 (self, &self->upload_threshold, threshold, PROP_UPLOAD_THRESHOLD);
+}
+
+/**
+ * s3dlio_config_get_upload_inflight:
+ * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:upload-inflight].
+ *
+ * Returns: the value of [property@S3dlio.Config:upload-inflight]
+ */
+guint
+s3dlio_config_get_upload_inflight (S3dlioConfig *self)
+{
+  g_return_val_if_fail (S3DLIO_IS_CONFIG (self), 0);
+  return self->upload_inflight;
+}
+
+/**
+ * s3dlio_config_set_upload_inflight:
+ * @self: a #S3dlioConfig
+ * @upload_inflight: the new value
+ *
+ * Sets [property@S3dlio.Config:upload-inflight].
+ */
+void
+s3dlio_config_set_upload_inflight (S3dlioConfig *self,
+                                   guint         upload_inflight)
+{
+  g_return_if_fail (S3DLIO_IS_CONFIG (self));
+  set_uint (self, &self->upload_inflight, upload_inflight, PROP_UPLOAD_INFLIGHT);
+}
+
+/**
+ * s3dlio_config_get_unsigned_payload:
+ * @self: a #S3dlioConfig
+ *
+ * Gets the value of [property@S3dlio.Config:unsigned-payload].
+ *
+ * Returns: the value of [property@S3dlio.Config:unsigned-payload]
+ */
+gboolean
+s3dlio_config_get_unsigned_payload (S3dlioConfig *self)
+{
+  g_return_val_if_fail (S3DLIO_IS_CONFIG (self), FALSE);
+  return self->unsigned_payload;
+}
+
+/**
+ * s3dlio_config_set_unsigned_payload:
+ * @self: a #S3dlioConfig
+ * @unsigned_payload: the new value
+ *
+ * Sets [property@S3dlio.Config:unsigned-payload].
+ */
+void
+s3dlio_config_set_unsigned_payload (S3dlioConfig *self,
+                                    gboolean      unsigned_payload)
+{
+  g_return_if_fail (S3DLIO_IS_CONFIG (self));
+  set_flag (self, self->unsigned_payload, unsigned_payload, PROP_UNSIGNED_PAYLOAD);
 }

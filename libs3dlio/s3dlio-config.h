@@ -109,6 +109,27 @@ void          s3dlio_config_set_single_request         (S3dlioConfig *self,
                                                         gboolean      single_request);
 
 S3DLIO_AVAILABLE_IN_ALL
+guint64       s3dlio_config_get_upload_part_size       (S3dlioConfig *self);
+S3DLIO_AVAILABLE_IN_ALL
+void          s3dlio_config_set_upload_part_size       (S3dlioConfig *self,
+                                                        guint64       part_size);
+S3DLIO_AVAILABLE_IN_ALL
+guint64       s3dlio_config_get_upload_threshold       (S3dlioConfig *self);
+S3DLIO_AVAILABLE_IN_ALL
+void          s3dlio_config_set_upload_threshold       (S3dlioConfig *self,
+                                                        guint64       threshold);
+S3DLIO_AVAILABLE_IN_ALL
+guint         s3dlio_config_get_upload_inflight        (S3dlioConfig *self);
+S3DLIO_AVAILABLE_IN_ALL
+void          s3dlio_config_set_upload_inflight        (S3dlioConfig *self,
+                                                        guint         upload_inflight);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean      s3dlio_config_get_unsigned_payload       (S3dlioConfig *self);
+S3DLIO_AVAILABLE_IN_ALL
+void          s3dlio_config_set_unsigned_payload       (S3dlioConfig *self,
+                                                        gboolean      unsigned_payload);
+
+S3DLIO_AVAILABLE_IN_ALL
 gboolean      s3dlio_parse_size                        (const char   *text,
                                                         guint64      *size,
                                                         GError      **error);

@@ -576,6 +576,8 @@ s3dlio_credentials_new_from_profile (const char  *profile,
  * s3dlio_credentials_get_access_key_id: (get-property access-key-id)
  * @self: credentials
  *
+ * Gets the access key id, the part of the credentials that may be shown.
+ *
  * Returns: (nullable): the access key id, or %NULL for anonymous credentials
  */
 const char *
@@ -589,6 +591,8 @@ s3dlio_credentials_get_access_key_id (S3dlioCredentials *self)
 /**
  * s3dlio_credentials_has_session_token:
  * @self: credentials
+ *
+ * Tells whether the credentials carry a session token.
  *
  * Returns: whether these are temporary credentials, with a session token
  */
@@ -604,6 +608,8 @@ s3dlio_credentials_has_session_token (S3dlioCredentials *self)
  * s3dlio_credentials_is_anonymous: (get-property anonymous)
  * @self: credentials
  *
+ * Tells whether these are anonymous credentials.
+ *
  * Returns: whether requests are to be sent unsigned
  */
 gboolean
@@ -617,6 +623,8 @@ s3dlio_credentials_is_anonymous (S3dlioCredentials *self)
 /**
  * s3dlio_credentials_get_source: (get-property source)
  * @self: credentials
+ *
+ * Tells where the credentials were found.
  *
  * Returns: where the credentials come from: `explicit`, `environment`,
  *   `shared-credentials-file`, `config-file` or `anonymous`

@@ -735,6 +735,8 @@ s3dlio_endpoint_new_with_overrides (const char             *profile,
  * s3dlio_endpoint_get_url: (get-property url)
  * @self: an endpoint
  *
+ * Gets the endpoint URL.
+ *
  * Returns: (nullable): the URL the endpoint was created with, or %NULL for
  *   AWS
  */
@@ -750,6 +752,8 @@ s3dlio_endpoint_get_url (S3dlioEndpoint *self)
  * s3dlio_endpoint_get_region: (get-property region)
  * @self: an endpoint
  *
+ * Gets the region requests are signed for.
+ *
  * Returns: the region
  */
 const char *
@@ -763,6 +767,8 @@ s3dlio_endpoint_get_region (S3dlioEndpoint *self)
 /**
  * s3dlio_endpoint_get_addressing_style: (get-property addressing-style)
  * @self: an endpoint
+ *
+ * Gets how bucket names are placed in request URLs.
  *
  * Returns: the addressing style
  */
@@ -798,6 +804,8 @@ s3dlio_endpoint_set_addressing_style (S3dlioEndpoint        *self,
 /**
  * s3dlio_endpoint_get_ca_file: (get-property ca-file)
  * @self: an endpoint
+ *
+ * Gets the CA bundle server certificates are checked against.
  *
  * Returns: (nullable) (type filename): the CA bundle, or %NULL for the
  *   system's certificates
@@ -837,6 +845,8 @@ s3dlio_endpoint_set_ca_file (S3dlioEndpoint *self,
  * s3dlio_endpoint_is_aws:
  * @self: an endpoint
  *
+ * Tells whether the endpoint is Amazon S3 itself.
+ *
  * Returns: whether the endpoint is AWS: no URL, or a host name under
  *   `amazonaws.com`
  */
@@ -853,6 +863,8 @@ s3dlio_endpoint_is_aws (S3dlioEndpoint *self)
 /**
  * s3dlio_endpoint_get_scheme:
  * @self: an endpoint
+ *
+ * Gets the URL scheme requests are sent with.
  *
  * Returns: `https` or `http`
  */

@@ -22,6 +22,13 @@
 #define REASON_MAX      64
 #define SNIPPET_MAX     80
 
+/**
+ * s3dlio_error_quark:
+ *
+ * Gets the quark of the [error@S3dlio.Error] domain, %S3DLIO_ERROR.
+ *
+ * Returns: the error quark
+ */
 G_DEFINE_QUARK (s3dlio-error-quark, s3dlio_error)
 
 /**

@@ -372,6 +372,8 @@ s3dlio_server_fault_new (S3dlioFaultKind kind)
  * s3dlio_server_fault_get_kind:
  * @self: a fault
  *
+ * Gets the kind of the fault.
+ *
  * Returns: what the fault does
  */
 S3dlioFaultKind
@@ -418,6 +420,8 @@ replace_string (S3dlioServerFault  *self,
  * s3dlio_server_fault_get_method:
  * @self: a fault
  *
+ * Gets the HTTP method the fault matches.
+ *
  * Returns: (nullable): the HTTP method the fault matches, or %NULL for any
  */
 const char *
@@ -448,6 +452,8 @@ s3dlio_server_fault_set_method (S3dlioServerFault *self,
 /**
  * s3dlio_server_fault_get_key_pattern:
  * @self: a fault
+ *
+ * Gets the pattern of the object keys the fault matches.
  *
  * Returns: (nullable): the glob object keys must match, or %NULL for any
  *   request
@@ -494,6 +500,8 @@ s3dlio_server_fault_set_key_pattern (S3dlioServerFault *self,
  * s3dlio_server_fault_get_only_ranged:
  * @self: a fault
  *
+ * Tells whether the fault matches only ranged requests.
+ *
  * Returns: whether the fault only matches requests with a `Range` header
  */
 gboolean
@@ -523,6 +531,8 @@ s3dlio_server_fault_set_only_ranged (S3dlioServerFault *self,
 /**
  * s3dlio_server_fault_get_range_start:
  * @self: a fault
+ *
+ * Gets the range start the fault matches.
  *
  * Returns: the first byte position a request's range must name, or -1
  */
@@ -557,6 +567,8 @@ s3dlio_server_fault_set_range_start (S3dlioServerFault *self,
  * s3dlio_server_fault_get_skip:
  * @self: a fault
  *
+ * Gets how many matching requests pass before the fault fires.
+ *
  * Returns: how many matching requests are left alone before the fault fires
  */
 guint
@@ -586,6 +598,8 @@ s3dlio_server_fault_set_skip (S3dlioServerFault *self,
 /**
  * s3dlio_server_fault_get_count:
  * @self: a fault
+ *
+ * Gets how many times the fault fires.
  *
  * Returns: how many times the fault fires, 0 meaning without end
  */
@@ -617,6 +631,8 @@ s3dlio_server_fault_set_count (S3dlioServerFault *self,
  * s3dlio_server_fault_get_status:
  * @self: a fault
  *
+ * Gets the HTTP status a status fault answers with.
+ *
  * Returns: the HTTP status of a [enum@S3dlio.FaultKind.STATUS] fault
  */
 guint
@@ -647,6 +663,8 @@ s3dlio_server_fault_set_status (S3dlioServerFault *self,
 /**
  * s3dlio_server_fault_get_s3_code:
  * @self: a fault
+ *
+ * Gets the S3 error code a status fault answers with.
  *
  * Returns: (nullable): the S3 error code of a [enum@S3dlio.FaultKind.STATUS]
  *   fault, or %NULL for the usual code of its status
@@ -682,6 +700,8 @@ s3dlio_server_fault_set_s3_code (S3dlioServerFault *self,
  * s3dlio_server_fault_get_after_bytes:
  * @self: a fault
  *
+ * Gets how far into the body the fault acts.
+ *
  * Returns: how many body bytes are sent before the fault acts
  */
 guint64
@@ -714,6 +734,8 @@ s3dlio_server_fault_set_after_bytes (S3dlioServerFault *self,
  * s3dlio_server_fault_get_stall_ms:
  * @self: a fault
  *
+ * Gets how long a stall fault stalls.
+ *
  * Returns: how long a [enum@S3dlio.FaultKind.STALL] fault stalls, in
  *   milliseconds
  */
@@ -745,6 +767,8 @@ s3dlio_server_fault_set_stall_ms (S3dlioServerFault *self,
 /**
  * s3dlio_server_fault_get_replacement:
  * @self: a fault
+ *
+ * Gets the content a replacing fault gives the object.
  *
  * Returns: (transfer none) (nullable): the content a
  *   [enum@S3dlio.FaultKind.REPLACE_OBJECT] fault gives the object

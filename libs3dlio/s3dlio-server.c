@@ -741,6 +741,8 @@ s3dlio_server_new (const char *root_directory)
  * s3dlio_server_get_root_directory:
  * @self: a server
  *
+ * Gets the directory the server keeps its buckets in.
+ *
  * Returns: (nullable) (type filename): the directory served, or %NULL when
  *   everything is kept in memory
  */
@@ -755,6 +757,8 @@ s3dlio_server_get_root_directory (S3dlioServer *self)
 /**
  * s3dlio_server_get_address:
  * @self: a server
+ *
+ * Gets the address the server listens on.
  *
  * Returns: the IP address the server listens on
  */
@@ -793,6 +797,8 @@ s3dlio_server_set_address (S3dlioServer *self,
 /**
  * s3dlio_server_get_port:
  * @self: a server
+ *
+ * Gets the server's port.
  *
  * Returns: the port the server listens on while it runs, otherwise the
  *   port it will listen on (0 for any free port)
@@ -836,6 +842,8 @@ s3dlio_server_set_port (S3dlioServer *self,
 /**
  * s3dlio_server_get_credentials:
  * @self: a server
+ *
+ * Gets the credentials the server checks signatures against.
  *
  * Returns: (transfer none) (nullable): the credentials requests must be
  *   signed with, or %NULL
@@ -883,6 +891,8 @@ s3dlio_server_set_credentials (S3dlioServer      *self,
  * s3dlio_server_get_region:
  * @self: a server
  *
+ * Gets the region the server expects in signatures.
+ *
  * Returns: the region signatures must be scoped to
  */
 const char *
@@ -926,6 +936,8 @@ s3dlio_server_set_region (S3dlioServer *self,
 /**
  * s3dlio_server_get_page_size:
  * @self: a server
+ *
+ * Gets the size of the server's listing pages.
  *
  * Returns: the most keys one listing page returns
  */
@@ -971,6 +983,8 @@ s3dlio_server_set_page_size (S3dlioServer *self,
 /**
  * s3dlio_server_get_min_part_size:
  * @self: a server
+ *
+ * Gets the smallest part size the server accepts in a multipart upload.
  *
  * Returns: the smallest size of a multipart part other than the last one
  */
@@ -4329,6 +4343,8 @@ s3dlio_server_stop (S3dlioServer *self)
 /**
  * s3dlio_server_is_running:
  * @self: a server
+ *
+ * Tells whether the server is running.
  *
  * Returns: whether the server was started and not stopped
  */

@@ -418,6 +418,8 @@ s3dlio_transfer_new (S3dlioUri *uri)
  * s3dlio_transfer_get_uri:
  * @self: a #S3dlioTransfer
  *
+ * Gets the object the transfer downloads.
+ *
  * Returns: (transfer none): the object being downloaded
  */
 S3dlioUri *
@@ -635,6 +637,8 @@ s3dlio_transfer_get_length (S3dlioTransfer *self)
  * s3dlio_transfer_get_state:
  * @self: a #S3dlioTransfer
  *
+ * Gets the state of the transfer.
+ *
  * Returns: the state of the transfer
  */
 S3dlioTransferState
@@ -647,6 +651,8 @@ s3dlio_transfer_get_state (S3dlioTransfer *self)
 /**
  * s3dlio_transfer_get_total_size:
  * @self: a #S3dlioTransfer
+ *
+ * Gets the value of [property@S3dlio.Transfer:total-size].
  *
  * Returns: the value of [property@S3dlio.Transfer:total-size]
  */
@@ -661,6 +667,8 @@ s3dlio_transfer_get_total_size (S3dlioTransfer *self)
  * s3dlio_transfer_get_bytes_done:
  * @self: a #S3dlioTransfer
  *
+ * Gets the value of [property@S3dlio.Transfer:bytes-done].
+ *
  * Returns: the value of [property@S3dlio.Transfer:bytes-done]
  */
 guint64
@@ -673,6 +681,8 @@ s3dlio_transfer_get_bytes_done (S3dlioTransfer *self)
 /**
  * s3dlio_transfer_get_n_parts:
  * @self: a #S3dlioTransfer
+ *
+ * Gets the value of [property@S3dlio.Transfer:n-parts].
  *
  * Returns: the value of [property@S3dlio.Transfer:n-parts]
  */
@@ -687,6 +697,8 @@ s3dlio_transfer_get_n_parts (S3dlioTransfer *self)
  * s3dlio_transfer_get_parts_done:
  * @self: a #S3dlioTransfer
  *
+ * Gets the value of [property@S3dlio.Transfer:parts-done].
+ *
  * Returns: the value of [property@S3dlio.Transfer:parts-done]
  */
 guint
@@ -699,6 +711,8 @@ s3dlio_transfer_get_parts_done (S3dlioTransfer *self)
 /**
  * s3dlio_transfer_get_parts_in_flight:
  * @self: a #S3dlioTransfer
+ *
+ * Gets the value of [property@S3dlio.Transfer:parts-in-flight].
  *
  * Returns: the value of [property@S3dlio.Transfer:parts-in-flight]
  */
@@ -713,6 +727,8 @@ s3dlio_transfer_get_parts_in_flight (S3dlioTransfer *self)
  * s3dlio_transfer_get_retries:
  * @self: a #S3dlioTransfer
  *
+ * Gets the value of [property@S3dlio.Transfer:retries].
+ *
  * Returns: the value of [property@S3dlio.Transfer:retries]
  */
 guint
@@ -725,6 +741,8 @@ s3dlio_transfer_get_retries (S3dlioTransfer *self)
 /**
  * s3dlio_transfer_get_requests:
  * @self: a #S3dlioTransfer
+ *
+ * Gets the value of [property@S3dlio.Transfer:requests].
  *
  * Returns: the value of [property@S3dlio.Transfer:requests]
  */
@@ -739,6 +757,8 @@ s3dlio_transfer_get_requests (S3dlioTransfer *self)
  * s3dlio_transfer_get_throughput:
  * @self: a #S3dlioTransfer
  *
+ * Gets the value of [property@S3dlio.Transfer:throughput].
+ *
  * Returns: the value of [property@S3dlio.Transfer:throughput]
  */
 double
@@ -751,6 +771,8 @@ s3dlio_transfer_get_throughput (S3dlioTransfer *self)
 /**
  * s3dlio_transfer_get_average_throughput:
  * @self: a #S3dlioTransfer
+ *
+ * Gets the value of [property@S3dlio.Transfer:average-throughput].
  *
  * Returns: the value of [property@S3dlio.Transfer:average-throughput]
  */
@@ -765,6 +787,8 @@ s3dlio_transfer_get_average_throughput (S3dlioTransfer *self)
  * s3dlio_transfer_get_elapsed:
  * @self: a #S3dlioTransfer
  *
+ * Gets the value of [property@S3dlio.Transfer:elapsed].
+ *
  * Returns: the value of [property@S3dlio.Transfer:elapsed]
  */
 double
@@ -777,6 +801,8 @@ s3dlio_transfer_get_elapsed (S3dlioTransfer *self)
 /**
  * s3dlio_transfer_get_etag:
  * @self: a #S3dlioTransfer
+ *
+ * Gets the value of [property@S3dlio.Transfer:etag].
  *
  * Returns: (nullable): the value of [property@S3dlio.Transfer:etag]
  */
@@ -843,6 +869,8 @@ s3dlio_transfer_get_part_states (S3dlioTransfer *self)
 /**
  * s3dlio_transfer_get_progress_interval:
  * @self: a #S3dlioTransfer
+ *
+ * Gets the value of [property@S3dlio.Transfer:progress-interval].
  *
  * Returns: the value of [property@S3dlio.Transfer:progress-interval]
  */

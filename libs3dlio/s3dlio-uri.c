@@ -410,6 +410,8 @@ s3dlio_uri_new_file (const char *path)
  * s3dlio_uri_get_scheme:
  * @self: a #S3dlioUri
  *
+ * Gets the scheme of the URI.
+ *
  * Returns: the scheme of @self
  */
 S3dlioUriScheme
@@ -423,6 +425,8 @@ s3dlio_uri_get_scheme (S3dlioUri *self)
 /**
  * s3dlio_uri_get_bucket:
  * @self: a #S3dlioUri
+ *
+ * Gets the bucket of an `s3://` URI.
  *
  * Returns: (nullable): the bucket, or %NULL for a `file://` URI
  */
@@ -438,6 +442,8 @@ s3dlio_uri_get_bucket (S3dlioUri *self)
  * s3dlio_uri_get_key:
  * @self: a #S3dlioUri
  *
+ * Gets the key of an `s3://` URI.
+ *
  * Returns: (nullable): the key exactly as written (empty for the bucket
  *   itself), or %NULL for a `file://` URI
  */
@@ -452,6 +458,8 @@ s3dlio_uri_get_key (S3dlioUri *self)
 /**
  * s3dlio_uri_get_path:
  * @self: a #S3dlioUri
+ *
+ * Gets the local path of a `file://` URI.
  *
  * Returns: (nullable) (type filename): the local path, or %NULL for an
  *   `s3://` URI

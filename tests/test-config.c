@@ -342,6 +342,90 @@ test_environment_variable_names (void)
   g_assert_null (s3dlio_config_get_environment_variable ("nope"));
 }
 
+/* The upload knobs: defaults, environment, ranges, parsing and copies. */
+static void
+test_upload_knobs (void)
+{
+  static const EnvCase good[] = {
+    { "S3DLIO_PUT_PART_SIZE", "16MiB", "upload-part-size", 16 * MiB },
+    { "S3DLIO_PUT_PART_SIZE", "64K", "upload-part-size", 64 * 1024 },
+    { "S3DLIO_PUT_THRESHOLD", "0", "upload-threshold", 0 },
+    { "S3DLIO_PUT_THRESHOLD", "5GiB", "upload-threshold", 5 * 1024 * MiB },
+    { "S3DLIO_PUT_INFLIGHT", "3", "upload-inflight", 3 },
+    { "S3DLIO_PUT_UNSIGNED_PAYLOAD", "on", "unsigned-payload", TRUE },
+  };
+  static const char *const bad[][2] = {
+    { "S3DLIO_PUT_PART_SIZE", "63K" },
+    { "S3DLIO_PUT_PART_SIZE", "6GiB" },
+    { "S3DLIO_PUT_THRESHOLD", "6G" },
+    { "S3DLIO_PUT_INFLIGHT", "0" },
+    { "S3DLIO_PUT_INFLIGHT", "1025" },
+    { "S3DLIO_PUT_UNSIGNED_PAYLOAD", "perhaps" },
+  };
+  g_autoptr(S3dlioConfig) config = s3dlio_config_new ();
+  g_autoptr(S3dlioConfig) copy = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (s3dlio_config_get_upload_part_size (config), ==, 8 * MiB);
+  g_assert_cmpuint (s3dlio_config_get_upload_threshold (config), ==, 32 * MiB);
+  g_assert_cmpuint (s3dlio_config_get_upload_inflight (config), ==, 8);
+  g_assert_false (s3dlio_config_get_unsigned_payload (config));
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(S3dlioConfig) from_env = NULL;
+
+      g_setenv (good[i].variable, good[i].value, TRUE);
+      from_env = s3dlio_config_new_from_environment (&error);
+      g_unsetenv (good[i].variable);
+      g_assert_no_error (error);
+      g_assert_cmpuint (get_number (from_env, good[i].property), ==, good[i].expected);
+      g_assert_cmpstr (s3dlio_config_get_environment_variable (good[i].property), ==, good[i].variable);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(S3dlioConfig) from_env = NULL;
+      g_autofree char *mention = g_strdup_printf ("%s=%s", bad[i][0], bad[i][1]);
+
+      g_setenv (bad[i][0], bad[i][1], TRUE);
+      from_env = s3dlio_config_new_from_environment (&error);
+      g_unsetenv (bad[i][0]);
+      g_assert_null (from_env);
+      g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG);
+      if (strstr (error->message, mention) == NULL)
+        g_error ("error for %s does not name it: %s", mention, error->message);
+      g_clear_error (&error);
+    }
+
+  /* Setters notify only on change. */
+  g_signal_connect (config, "notify", G_CALLBACK (count_notify), names);
+  s3dlio_config_set_upload_inflight (config, 8);
+  s3dlio_config_set_unsigned_payload (config, FALSE);
+  g_assert_cmpuint (names->len, ==, 0);
+  s3dlio_config_set_upload_part_size (config, 5 * MiB);
+  s3dlio_config_set_upload_threshold (config, 0);
+  s3dlio_config_set_upload_inflight (config, 2);
+  s3dlio_config_set_unsigned_payload (config, TRUE);
+  g_assert_cmpuint (names->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "upload-part-size");
+  g_assert_cmpstr (g_ptr_array_index (names, 3), ==, "unsigned-payload");
+
+  g_assert_true (s3dlio_config_set_from_string (config, "upload-part-size", "6MiB", &error));
+  g_assert_no_error (error);
+  g_assert_false (s3dlio_config_set_from_string (config, "upload-part-size", "1K", &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG);
+  g_assert_nonnull (strstr (error->message, "upload-part-size"));
+  g_clear_error (&error);
+
+  copy = s3dlio_config_dup (config);
+  g_assert_cmpuint (s3dlio_config_get_upload_part_size (copy), ==, 6 * MiB);
+  g_assert_cmpuint (s3dlio_config_get_upload_threshold (copy), ==, 0);
+  g_assert_cmpuint (s3dlio_config_get_upload_inflight (copy), ==, 2);
+  g_assert_true (s3dlio_config_get_unsigned_payload (copy));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,6 +442,7 @@ main (int   argc,
   g_test_add_func ("/config/set-from-string", test_set_from_string);
   g_test_add_func ("/config/dup", test_dup);
   g_test_add_func ("/config/environment-variable-names", test_environment_variable_names);
+  g_test_add_func ("/config/upload-knobs", test_upload_knobs);
 
   return g_test_run ();
 }

@@ -1,0 +1,1774 @@
+/* test-store.c: S3dlioObjectStore, its s3:// and file:// backends, and the
+ * recursive transfers
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test-utils.h"
+
+#define KiB 1024
+#define PART (64 * KiB)
+#define THRESHOLD (256 * KiB)
+#define MAX_INFLIGHT 4
+
+typedef enum {
+  BACKEND_S3,
+  BACKEND_FILE,
+} Backend;
+
+typedef struct {
+  Backend            backend;
+  S3dlioServer      *server;
+  S3dlioClient      *client;
+  S3dlioConfig      *config;
+  S3dlioCredentials *credentials;
+  S3dlioObjectStore *store;
+  char              *tmpdir;
+  char              *root;       /* where the file:// objects are */
+} Fixture;
+
+/* {{{ Helpers */
+
+static GBytes *
+random_bytes (gsize   size,
+              guint32 seed)
+{
+  guint8 *data = g_malloc (MAX (size, 1));
+  GRand *rand = g_rand_new_with_seed (seed);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = g_rand_int (rand) & 0xff;
+  g_rand_free (rand);
+
+  return g_bytes_new_take (data, size);
+}
+
+static void
+assert_same_bytes (GBytes *expected,
+                   GBytes *actual)
+{
+  g_assert_nonnull (actual);
+  g_assert_cmpuint (g_bytes_get_size (actual), ==, g_bytes_get_size (expected));
+  g_assert_true (g_bytes_equal (expected, actual));
+}
+
+static GBytes *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, length);
+}
+
+static void
+write_file (const char *path,
+            GBytes     *bytes)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+}
+
+/* The key of @key in the fixture's store: the S3 key, or the path. */
+static char *
+store_key (Fixture    *fx,
+           const char *key)
+{
+  if (fx->backend == BACKEND_S3)
+    return g_strdup (key);
+  return g_strconcat (fx->root, "/", key, NULL);
+}
+
+static S3dlioUri *
+store_uri (Fixture    *fx,
+           const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  S3dlioUri *uri;
+
+  if (fx->backend == BACKEND_FILE)
+    {
+      path = store_key (fx, key);
+      return s3dlio_uri_new_file (path);
+    }
+
+  uri = s3dlio_uri_new_s3 ("bucket", key, &error);
+  g_assert_no_error (error);
+  return uri;
+}
+
+static void
+seed_bytes (Fixture    *fx,
+            const char *key,
+            GBytes     *data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (fx->backend == BACKEND_S3)
+    {
+      s3dlio_server_put_object (fx->server, "bucket", key, data, &error);
+      g_assert_no_error (error);
+      return;
+    }
+
+  path = store_key (fx, key);
+  write_file (path, data);
+}
+
+static GBytes *
+seed (Fixture    *fx,
+      const char *key,
+      gsize       size)
+{
+  GBytes *data = random_bytes (size, g_str_hash (key) ^ size);
+
+  seed_bytes (fx, key, data);
+  return data;
+}
+
+/* The object as the backend holds it, or %NULL. */
+static GBytes *
+stored_object (Fixture    *fx,
+               const char *key)
+{
+  g_autofree char *path = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  if (fx->backend == BACKEND_S3)
+    return s3dlio_server_get_object_data (fx->server, "bucket", key);
+
+  path = store_key (fx, key);
+  if (!g_file_get_contents (path, &contents, &length, NULL))
+    return NULL;
+  return g_bytes_new_take (contents, length);
+}
+
+/* Removes a tree made by a test (never following links), making
+ * directories writable again first. */
+static void
+remove_tree (const char *path,
+             guint       depth)
+{
+  GStatBuf st;
+
+  g_assert_cmpuint (depth, <, 64);
+
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr(GDir) dir = NULL;
+      const char *name;
+
+      g_chmod (path, 0700);
+      dir = g_dir_open (path, 0, NULL);
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child, depth + 1);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+/* Every file below @path (links not followed), as paths relative to it,
+ * sorted. Directories end with "/". */
+static void
+collect_tree (const char *base,
+              const char *relative,
+              GPtrArray  *out,
+              guint       depth)
+{
+  g_autofree char *path = g_build_filename (base, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_assert_cmpuint (depth, <, 64);
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child_relative = *relative ? g_strconcat (relative, "/", name, NULL)
+                                                  : g_strdup (name);
+      g_autofree char *child = g_build_filename (base, child_relative, NULL);
+      GStatBuf st;
+
+      g_assert_cmpint (g_lstat (child, &st), ==, 0);
+      if (S_ISDIR (st.st_mode))
+        {
+          g_ptr_array_add (out, g_strconcat (child_relative, "/", NULL));
+          collect_tree (base, child_relative, out, depth + 1);
+        }
+      else
+        g_ptr_array_add (out, g_steal_pointer (&child_relative));
+    }
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static GPtrArray *
+tree (const char *base)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  collect_tree (base, "", out, 0);
+  g_ptr_array_sort (out, compare_strings);
+  return out;
+}
+
+static guint
+count_tree (const char *base)
+{
+  g_autoptr(GPtrArray) files = tree (base);
+
+  return files->len;
+}
+
+static char *
+tree_string (const char *base)
+{
+  g_autoptr(GPtrArray) files = tree (base);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < files->len; i++)
+    g_string_append_printf (s, "%s%s", i ? " " : "", (char *) g_ptr_array_index (files, i));
+  return g_string_free (s, FALSE);
+}
+
+/* No hidden temporary file (".NAME.s3dlio-XXXXXX") anywhere below @base. */
+static void
+assert_no_temporary_files (const char *base)
+{
+  g_autoptr(GPtrArray) files = tree (base);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      const char *file = g_ptr_array_index (files, i);
+
+      if (strstr (file, ".s3dlio-") != NULL)
+        g_error ("A temporary file was left behind: %s/%s", base, file);
+    }
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the default main context until @model has loaded, at most 20 s. */
+static void
+wait_for_loading (GListModel *model)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  gboolean loading = TRUE;
+
+  for (;;)
+    {
+      g_object_get (model, "loading", &loading, NULL);
+      if (!loading || timed_out)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* The keys of a listing, relative to @prefix_key, with "/" for prefixes. */
+static char *
+listing_string (GListModel *model,
+                const char *prefix_key)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(S3dlioObjectInfo) info = g_list_model_get_item (model, i);
+      const char *key = s3dlio_object_info_get_key (info);
+
+      g_assert_true (g_str_has_prefix (key, prefix_key));
+      g_string_append_printf (s, "%s%s%s", i ? " " : "", key + strlen (prefix_key),
+                              s3dlio_object_info_get_is_prefix (info) ? "(dir)" : "");
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+assert_all_parts_done (S3dlioTransfer *transfer)
+{
+  g_autoptr(GBytes) states = s3dlio_transfer_get_part_states (transfer);
+  const guint8 *state = g_bytes_get_data (states, NULL);
+
+  g_assert_cmpint (s3dlio_transfer_get_state (transfer), ==, S3DLIO_TRANSFER_STATE_DONE);
+  g_assert_cmpuint (s3dlio_transfer_get_n_parts (transfer), >=, 1);
+  g_assert_cmpuint (g_bytes_get_size (states), ==, s3dlio_transfer_get_n_parts (transfer));
+  g_assert_cmpuint (s3dlio_transfer_get_parts_done (transfer), ==, s3dlio_transfer_get_n_parts (transfer));
+  g_assert_cmpuint (s3dlio_transfer_get_parts_in_flight (transfer), ==, 0);
+  for (gsize i = 0; i < g_bytes_get_size (states); i++)
+    g_assert_cmpint (state[i], ==, S3DLIO_PART_STATE_DONE);
+}
+
+/* }}} */
+/* {{{ Fixture */
+
+static void
+fixture_set_up (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioEndpoint) endpoint = NULL;
+  g_autofree char *uri = NULL;
+
+  fx->backend = GPOINTER_TO_INT (data);
+  fx->credentials = s3dlio_credentials_new ("AKIDTESTSTORE", "test-secret-key-do-not-print", NULL);
+  fx->server = s3dlio_server_new (NULL);
+  s3dlio_server_set_credentials (fx->server, fx->credentials);
+  g_assert_true (s3dlio_server_start (fx->server, &error));
+  g_assert_no_error (error);
+  s3dlio_server_create_bucket (fx->server, "bucket", &error);
+  g_assert_no_error (error);
+
+  uri = s3dlio_server_get_uri (fx->server);
+  endpoint = s3dlio_endpoint_new (uri, "us-east-1", &error);
+  g_assert_no_error (error);
+
+  fx->config = s3dlio_config_new ();
+  s3dlio_config_set_part_size (fx->config, PART);
+  s3dlio_config_set_threshold (fx->config, THRESHOLD);
+  s3dlio_config_set_max_inflight (fx->config, MAX_INFLIGHT);
+  s3dlio_config_set_worker_threads (fx->config, 2);
+  s3dlio_config_set_max_retries (fx->config, 3);
+  s3dlio_config_set_io_timeout_ms (fx->config, 5000);
+
+  fx->client = s3dlio_client_new (endpoint, fx->credentials, fx->config);
+  fx->tmpdir = g_dir_make_tmp ("s3dlio-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->root = g_build_filename (fx->tmpdir, "store", NULL);
+  g_assert_cmpint (g_mkdir (fx->root, 0700), ==, 0);
+
+  if (fx->backend == BACKEND_S3)
+    fx->store = S3DLIO_OBJECT_STORE (g_object_ref (fx->client));
+  else
+    fx->store = S3DLIO_OBJECT_STORE (s3dlio_file_store_new (fx->config));
+}
+
+static void
+fixture_tear_down (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_clear_object (&fx->store);
+  g_clear_object (&fx->client);
+  s3dlio_server_stop (fx->server);
+  g_clear_object (&fx->server);
+  g_clear_object (&fx->config);
+  g_clear_object (&fx->credentials);
+  remove_tree (fx->tmpdir, 0);
+  g_free (fx->tmpdir);
+  g_free (fx->root);
+}
+
+/* }}} */
+/* {{{ The factory */
+
+static void
+test_factory (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioClient) client = s3dlio_client_new (NULL, NULL, NULL);
+  g_autoptr(S3dlioUri) s3 = s3dlio_uri_parse ("s3://bucket/key", &error);
+  g_autoptr(S3dlioUri) file = s3dlio_uri_parse ("file:///tmp/x", &error);
+  g_autoptr(S3dlioObjectStore) store = NULL;
+  g_autoptr(S3dlioObjectStore) env_store = NULL;
+  g_autoptr(S3dlioObjectStore) file_store = NULL;
+  g_autoptr(S3dlioObjectStore) none = NULL;
+  static const char *const unknown[] = { "gs://bucket/key", "direct:///data/x", "http://host/x", "s3:/x" };
+
+  g_assert_no_error (error);
+
+  /* s3:// is the client itself. */
+  store = s3dlio_object_store_new_for_uri (s3, client, &error);
+  g_assert_no_error (error);
+  g_assert_true ((gpointer) store == (gpointer) client);
+  g_assert_true (S3DLIO_IS_OBJECT_STORE (client));
+  g_clear_object (&store);
+
+  /* file:// is a file store with the client's config. */
+  store = s3dlio_object_store_new_for_uri (file, client, &error);
+  g_assert_no_error (error);
+  g_assert_true (S3DLIO_IS_FILE_STORE (store));
+  g_assert_true (s3dlio_file_store_get_config (S3DLIO_FILE_STORE (store)) ==
+                 s3dlio_client_get_config (client));
+
+  /* Without a client: from the environment, for both. */
+  g_setenv ("S3DLIO_GET_PART_SIZE", "1MiB", TRUE);
+  file_store = s3dlio_object_store_new_for_uri (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (S3DLIO_IS_FILE_STORE (file_store));
+  g_assert_cmpuint (s3dlio_config_get_part_size (s3dlio_file_store_get_config (S3DLIO_FILE_STORE (file_store))),
+                    ==, 1024 * 1024);
+  g_setenv ("S3DLIO_GET_PART_SIZE", "lots", TRUE);
+  none = s3dlio_object_store_new_for_uri (file, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG);
+  g_clear_error (&error);
+  g_unsetenv ("S3DLIO_GET_PART_SIZE");
+
+  none = s3dlio_object_store_new_for_uri (s3, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_CREDENTIALS);
+  g_clear_error (&error);
+
+  g_setenv ("AWS_ACCESS_KEY_ID", "AKIDFACTORY", TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", "factory-secret", TRUE);
+  env_store = s3dlio_object_store_new_for_uri (s3, NULL, &error);
+  g_unsetenv ("AWS_ACCESS_KEY_ID");
+  g_unsetenv ("AWS_SECRET_ACCESS_KEY");
+  g_assert_no_error (error);
+  g_assert_true (S3DLIO_IS_CLIENT (env_store));
+
+  /* Other schemes never make it to a URI. */
+  for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
+    {
+      g_autoptr(S3dlioUri) uri = s3dlio_uri_parse (unknown[i], &error);
+
+      g_assert_null (uri);
+      g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+      g_clear_error (&error);
+    }
+}
+
+/* A store refuses the other backend's URIs. */
+static void
+test_wrong_scheme (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) other = NULL;
+  g_autoptr(S3dlioTransfer) transfer = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  g_autoptr(GListModel) listing = NULL;
+
+  if (fx->backend == BACKEND_S3)
+    other = s3dlio_uri_new_file ("/etc/hostname");
+  else
+    other = s3dlio_uri_new_s3 ("bucket", "key", &error);
+  g_assert_no_error (error);
+
+  info = s3dlio_object_store_stat (fx->store, other, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+  g_clear_error (&error);
+
+  transfer = s3dlio_transfer_new (other);
+  g_assert_false (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+  g_clear_error (&error);
+
+  listing = s3dlio_object_store_list_all (fx->store, other, NULL, NULL, &error);
+  g_assert_null (listing);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+}
+
+/* }}} */
+/* {{{ stat */
+
+static void
+test_stat (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) content = seed (fx, "stat/object.txt", 1000);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "stat/object.txt");
+  g_autoptr(S3dlioUri) missing = store_uri (fx, "stat/missing.txt");
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "stat/");
+  g_autofree char *key = store_key (fx, "stat/object.txt");
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+
+  info = s3dlio_object_store_stat (fx->store, uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s3dlio_object_info_get_key (info), ==, key);
+  g_assert_cmpuint (s3dlio_object_info_get_size (info), ==, 1000);
+  g_assert_nonnull (s3dlio_object_info_get_etag (info));
+  g_assert_nonnull (s3dlio_object_info_get_last_modified (info));
+  g_assert_false (s3dlio_object_info_get_is_prefix (info));
+  g_clear_object (&info);
+
+  info = s3dlio_object_store_stat (fx->store, missing, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+  g_assert_nonnull (strstr (error->message, "missing.txt"));
+  g_clear_error (&error);
+
+  info = s3dlio_object_store_stat (fx->store, prefix, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+}
+
+/* }}} */
+/* {{{ download */
+
+static const gsize sizes[] = {
+  0, 1, 1000, PART - 1, PART, PART + 1, THRESHOLD - 1, THRESHOLD, 5 * PART + 123,
+};
+
+static void
+test_download_memory (Fixture       *fx,
+                      gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = g_strdup_printf ("memory/%zu", sizes[i]);
+      g_autoptr(GBytes) expected = seed (fx, key, sizes[i]);
+      g_autoptr(S3dlioUri) uri = store_uri (fx, key);
+      g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+      g_autoptr(GBytes) got = NULL;
+
+      g_assert_true (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+      g_assert_no_error (error);
+      got = s3dlio_transfer_get_bytes (transfer);
+      assert_same_bytes (expected, got);
+
+      assert_all_parts_done (transfer);
+      g_assert_cmpuint (s3dlio_transfer_get_length (transfer), ==, sizes[i]);
+      g_assert_cmpuint (s3dlio_transfer_get_total_size (transfer), ==, sizes[i]);
+      g_assert_cmpuint (s3dlio_transfer_get_bytes_done (transfer), ==, sizes[i]);
+      g_assert_nonnull (s3dlio_transfer_get_etag (transfer));
+      if (sizes[i] >= THRESHOLD)
+        g_assert_cmpuint (s3dlio_transfer_get_n_parts (transfer), ==, (sizes[i] + PART - 1) / PART);
+      if (sizes[i] <= PART)
+        g_assert_cmpuint (s3dlio_transfer_get_n_parts (transfer), ==, 1);
+    }
+}
+
+static void
+test_download_file (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = g_strdup_printf ("file/%zu", sizes[i]);
+      g_autofree char *name = g_strdup_printf ("%zu.bin", sizes[i]);
+      g_autofree char *path = g_build_filename (out, name, NULL);
+      g_autoptr(GBytes) expected = seed (fx, key, sizes[i]);
+      g_autoptr(S3dlioUri) uri = store_uri (fx, key);
+      g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+      g_autoptr(GBytes) got = NULL;
+
+      s3dlio_transfer_set_destination_path (transfer, path);
+      g_assert_true (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+      g_assert_no_error (error);
+      got = read_file (path);
+      assert_same_bytes (expected, got);
+      assert_all_parts_done (transfer);
+      g_assert_null (s3dlio_transfer_get_bytes (transfer));
+    }
+
+  assert_no_temporary_files (out);
+  g_assert_cmpuint (count_tree (out), ==, G_N_ELEMENTS (sizes));
+}
+
+static void
+test_download_stream (Fixture       *fx,
+                      gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = g_strdup_printf ("stream/%zu", sizes[i]);
+      g_autoptr(GBytes) expected = seed (fx, key, sizes[i]);
+      g_autoptr(S3dlioUri) uri = store_uri (fx, key);
+      g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+      g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
+      g_autoptr(GBytes) got = NULL;
+
+      s3dlio_transfer_set_destination_stream (transfer, stream);
+      g_assert_true (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_output_stream_close (stream, NULL, NULL));
+      got = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
+      assert_same_bytes (expected, got);
+      assert_all_parts_done (transfer);
+    }
+}
+
+typedef struct {
+  GMutex   mutex;
+  guint8  *data;
+  gsize    size;
+  guint64  received;
+  gint     active;
+  gint     max_active;
+  guint    sleep_us;
+} Chunks;
+
+static gboolean
+chunk_cb (guint64       offset,
+          const guint8 *data,
+          gsize         length,
+          gpointer      user_data)
+{
+  Chunks *chunks = user_data;
+  gint active = g_atomic_int_add (&chunks->active, 1) + 1;
+
+  g_mutex_lock (&chunks->mutex);
+  chunks->max_active = MAX (chunks->max_active, active);
+  g_assert_cmpuint (offset + length, <=, chunks->size);
+  memcpy (chunks->data + offset, data, length);
+  chunks->received += length;
+  g_mutex_unlock (&chunks->mutex);
+
+  /* Hold the part a little, so that others overlap it. */
+  if (chunks->sleep_us > 0)
+    g_usleep (chunks->sleep_us);
+
+  g_atomic_int_add (&chunks->active, -1);
+  return TRUE;
+}
+
+static void
+test_download_chunks (Fixture       *fx,
+                      gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = g_strdup_printf ("chunks/%zu", sizes[i]);
+      g_autoptr(GBytes) expected = seed (fx, key, sizes[i]);
+      g_autoptr(S3dlioUri) uri = store_uri (fx, key);
+      g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+      g_autoptr(GBytes) got = NULL;
+      Chunks chunks = { .size = sizes[i] };
+
+      g_mutex_init (&chunks.mutex);
+      chunks.data = g_malloc0 (MAX (sizes[i], 1));
+      s3dlio_transfer_set_chunk_func (transfer, chunk_cb, &chunks, NULL);
+      g_assert_true (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (chunks.received, ==, sizes[i]);
+      got = g_bytes_new_take (chunks.data, sizes[i]);
+      assert_same_bytes (expected, got);
+      assert_all_parts_done (transfer);
+      g_mutex_clear (&chunks.mutex);
+    }
+}
+
+static void
+test_download_buffer (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = seed (fx, "buffer/object", 3 * PART + 5);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "buffer/object");
+  g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+  g_autoptr(S3dlioTransfer) small = s3dlio_transfer_new (uri);
+  g_autofree guint8 *buffer = g_malloc (4 * PART);
+  g_autoptr(GBytes) got = NULL;
+
+  s3dlio_transfer_set_destination_buffer (transfer, buffer, 4 * PART);
+  g_assert_true (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_transfer_get_length (transfer), ==, 3 * PART + 5);
+  got = g_bytes_new (buffer, s3dlio_transfer_get_length (transfer));
+  assert_same_bytes (expected, got);
+
+  s3dlio_transfer_set_destination_buffer (small, buffer, PART);
+  g_assert_false (s3dlio_object_store_download (fx->store, small, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpint (s3dlio_transfer_get_state (small), ==, S3DLIO_TRANSFER_STATE_FAILED);
+}
+
+static void
+test_download_ranges (Fixture       *fx,
+                      gconstpointer  data)
+{
+  const gsize size = 5 * PART + 123;
+  g_autoptr(GBytes) object = seed (fx, "ranges/object", size);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "ranges/object");
+  static const struct {
+    guint64 offset;
+    guint64 length;
+    guint64 expected;
+  } cases[] = {
+    { 0, 1, 1 },
+    { PART - 1, 2, 2 },
+    { 100, 3 * PART, 3 * PART },
+    { 100, 5 * PART, 5 * PART },
+    { 5 * PART + 113, G_MAXUINT64, 10 },
+    { 5 * PART, 1000, 123 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+      g_autoptr(GBytes) expected = g_bytes_new_from_bytes (object, cases[i].offset, cases[i].expected);
+      g_autoptr(GBytes) got = NULL;
+
+      s3dlio_transfer_set_range (transfer, cases[i].offset, cases[i].length);
+      g_assert_true (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+      g_assert_no_error (error);
+      got = s3dlio_transfer_get_bytes (transfer);
+      assert_same_bytes (expected, got);
+      g_assert_cmpuint (s3dlio_transfer_get_length (transfer), ==, cases[i].expected);
+      g_assert_cmpuint (s3dlio_transfer_get_total_size (transfer), ==, size);
+      assert_all_parts_done (transfer);
+    }
+
+  /* A range past the end. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+
+    s3dlio_transfer_set_range (transfer, size, 10);
+    g_assert_false (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+    g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_RANGE);
+  }
+}
+
+static void
+test_download_missing (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "missing/object");
+  g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autofree char *path = g_build_filename (out, "object", NULL);
+
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  s3dlio_transfer_set_destination_path (transfer, path);
+  g_assert_false (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+  g_assert_nonnull (strstr (error->message, "missing/object"));
+  g_assert_cmpint (s3dlio_transfer_get_state (transfer), ==, S3DLIO_TRANSFER_STATE_FAILED);
+  g_assert_cmpuint (count_tree (out), ==, 0);
+}
+
+/* A destination that cannot be written: the error names it, and nothing
+ * is left behind. */
+static void
+test_download_unwritable (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) object = seed (fx, "unwritable/object", 3 * PART);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "unwritable/object");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autofree char *blocker = g_build_filename (out, "file", NULL);
+  g_autofree char *inside_file = g_build_filename (blocker, "object", NULL);
+  g_autofree char *missing_dir = g_build_filename (out, "no", "such", "object", NULL);
+  const char *paths[] = { inside_file, missing_dir, out };
+
+  write_file (blocker, object);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+      g_autofree char *dir = g_path_get_dirname (paths[i]);
+
+      s3dlio_transfer_set_destination_path (transfer, paths[i]);
+      g_assert_false (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+      g_assert_true (error->domain == G_IO_ERROR);
+      g_assert_nonnull (strstr (error->message, paths[i] == out ? out : dir));
+    }
+
+  if (geteuid () != 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+      g_autofree char *locked = g_build_filename (out, "locked", NULL);
+      g_autofree char *path = g_build_filename (locked, "object", NULL);
+
+      g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
+      s3dlio_transfer_set_destination_path (transfer, path);
+      g_assert_false (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_chmod (locked, 0700);
+    }
+
+  assert_no_temporary_files (out);
+  {
+    g_autofree char *files = tree_string (out);
+
+    g_assert_true (g_str_equal (files, "file") || g_str_equal (files, "file locked/"));
+  }
+}
+
+/* A file:// download really is split into parts read concurrently. */
+static void
+test_download_concurrent (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = seed (fx, "concurrent/object", 16 * PART);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "concurrent/object");
+  g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+  g_autoptr(GBytes) got = NULL;
+  Chunks chunks = { .size = 16 * PART, .sleep_us = 20000 };
+
+  g_mutex_init (&chunks.mutex);
+  chunks.data = g_malloc0 (16 * PART);
+  s3dlio_transfer_set_chunk_func (transfer, chunk_cb, &chunks, NULL);
+  g_assert_true (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+  g_assert_no_error (error);
+  got = g_bytes_new_take (chunks.data, 16 * PART);
+  assert_same_bytes (expected, got);
+
+  g_assert_cmpuint (s3dlio_transfer_get_n_parts (transfer), ==, 16);
+  g_assert_cmpuint (s3dlio_transfer_get_requests (transfer), >=, 16);
+  assert_all_parts_done (transfer);
+  g_assert_cmpint (chunks.max_active, >, 1);
+  g_assert_cmpint (chunks.max_active, <=, MAX_INFLIGHT);
+  g_mutex_clear (&chunks.mutex);
+}
+
+static void
+progress_cb (S3dlioTransfer *transfer,
+             gpointer        data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static void
+test_download_async (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) expected = seed (fx, "async/object", 6 * PART);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "async/object");
+  g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint progress = 0;
+
+  g_signal_connect (transfer, "progress", G_CALLBACK (progress_cb), &progress);
+  s3dlio_object_store_download_async (fx->store, transfer, NULL, result_cb, &result);
+  g_assert_cmpint (s3dlio_transfer_get_state (transfer), ==, S3DLIO_TRANSFER_STATE_RUNNING);
+  while (result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  g_assert_true (s3dlio_object_store_download_finish (fx->store, result, &error));
+  g_assert_no_error (error);
+  got = s3dlio_transfer_get_bytes (transfer);
+  assert_same_bytes (expected, got);
+  assert_all_parts_done (transfer);
+  g_assert_cmpuint (progress, >=, 1);
+}
+
+/* }}} */
+/* {{{ put, put_file, delete */
+
+static void
+test_put_delete (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) content = random_bytes (3 * PART + 17, 42);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "put/deep/object.bin");
+  g_autoptr(S3dlioUri) empty_uri = store_uri (fx, "put/empty");
+  g_autoptr(S3dlioUri) file_uri = store_uri (fx, "put/from file.bin");
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "put/");
+  g_autofree char *source = g_build_filename (fx->tmpdir, "source.bin", NULL);
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+
+  g_assert_true (s3dlio_object_store_put (fx->store, uri, content, "application/x-test", NULL, NULL, &error));
+  g_assert_no_error (error);
+  stored = stored_object (fx, "put/deep/object.bin");
+  assert_same_bytes (content, stored);
+  g_clear_pointer (&stored, g_bytes_unref);
+
+  g_assert_true (s3dlio_object_store_put (fx->store, empty_uri, empty, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  stored = stored_object (fx, "put/empty");
+  assert_same_bytes (empty, stored);
+  g_clear_pointer (&stored, g_bytes_unref);
+
+  write_file (source, content);
+  g_assert_true (s3dlio_object_store_put_file (fx->store, file_uri, source, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  stored = stored_object (fx, "put/from file.bin");
+  assert_same_bytes (content, stored);
+  g_clear_pointer (&stored, g_bytes_unref);
+
+  /* Replacing. */
+  g_assert_true (s3dlio_object_store_put (fx->store, file_uri, empty, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  stored = stored_object (fx, "put/from file.bin");
+  assert_same_bytes (empty, stored);
+  g_clear_pointer (&stored, g_bytes_unref);
+
+  /* A prefix is not an object. */
+  g_assert_false (s3dlio_object_store_put (fx->store, prefix, content, NULL, NULL, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+  g_clear_error (&error);
+
+  g_assert_true (s3dlio_object_store_delete (fx->store, uri, NULL, &error));
+  g_assert_no_error (error);
+  info = s3dlio_object_store_stat (fx->store, uri, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+  g_clear_error (&error);
+  g_assert_null (stored_object (fx, "put/deep/object.bin"));
+
+  /* Deleting what is not there succeeds, as in S3. */
+  g_assert_true (s3dlio_object_store_delete (fx->store, uri, NULL, &error));
+  g_assert_no_error (error);
+
+  if (fx->backend == BACKEND_FILE)
+    assert_no_temporary_files (fx->root);
+}
+
+static void
+test_put_file_errors (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "put-errors/object");
+  g_autofree char *missing = g_build_filename (fx->tmpdir, "no-such-file", NULL);
+
+  g_assert_false (s3dlio_object_store_put_file (fx->store, uri, missing, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+
+  g_assert_false (s3dlio_object_store_put_file (fx->store, uri, fx->tmpdir, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_clear_error (&error);
+
+  if (geteuid () != 0)
+    {
+      g_autofree char *unreadable = g_build_filename (fx->tmpdir, "unreadable", NULL);
+      g_autoptr(GBytes) content = random_bytes (100, 1);
+
+      write_file (unreadable, content);
+      g_chmod (unreadable, 0);
+      g_assert_false (s3dlio_object_store_put_file (fx->store, uri, unreadable, NULL, NULL, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_assert_nonnull (strstr (error->message, unreadable));
+      g_clear_error (&error);
+    }
+
+  g_assert_null (stored_object (fx, "put-errors/object"));
+  if (fx->backend == BACKEND_FILE)
+    assert_no_temporary_files (fx->root);
+}
+
+/* }}} */
+/* {{{ list */
+
+static void
+seed_listing (Fixture *fx)
+{
+  static const char *const keys[] = {
+    "list/z.txt", "list/b/d/e.txt", "list/a.txt", "list/b-x.txt", "list/b/c.txt", "listed",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_bytes_unref (seed (fx, keys[i], i * 10));
+}
+
+static void
+test_list (Fixture       *fx,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "list/");
+  g_autoptr(S3dlioUri) partial = store_uri (fx, "list/b");
+  g_autoptr(S3dlioUri) nothing = store_uri (fx, "nothing/");
+  g_autofree char *prefix_key = store_key (fx, "list/");
+  g_autoptr(GListModel) all = NULL;
+  g_autoptr(GListModel) one_level = NULL;
+  g_autoptr(GListModel) starting = NULL;
+  g_autoptr(GListModel) empty = NULL;
+  g_autofree char *text = NULL;
+
+  seed_listing (fx);
+
+  /* Every key under the prefix, in key order ("-" sorts before "/"). */
+  all = s3dlio_object_store_list_all (fx->store, prefix, NULL, NULL, &error);
+  g_assert_no_error (error);
+  text = listing_string (all, prefix_key);
+  g_assert_cmpstr (text, ==, "a.txt b-x.txt b/c.txt b/d/e.txt z.txt");
+  g_clear_pointer (&text, g_free);
+  {
+    g_autoptr(S3dlioObjectInfo) info = g_list_model_get_item (all, 3);
+
+    g_assert_cmpuint (s3dlio_object_info_get_size (info), ==, 10);
+  }
+
+  /* One level, directories as prefixes. */
+  one_level = s3dlio_object_store_list_all (fx->store, prefix, "/", NULL, &error);
+  g_assert_no_error (error);
+  text = listing_string (one_level, prefix_key);
+  g_assert_cmpstr (text, ==, "a.txt b-x.txt b/(dir) z.txt");
+  g_clear_pointer (&text, g_free);
+
+  /* Prefix semantics, not directory semantics. */
+  starting = s3dlio_object_store_list_all (fx->store, partial, "/", NULL, &error);
+  g_assert_no_error (error);
+  text = listing_string (starting, prefix_key);
+  g_assert_cmpstr (text, ==, "b-x.txt b/(dir)");
+  g_clear_pointer (&text, g_free);
+
+  /* Nothing there is an empty listing, as in S3. */
+  empty = s3dlio_object_store_list_all (fx->store, nothing, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (empty), ==, 0);
+}
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+/* The listing model fills page by page and says when it is done. */
+static void
+test_list_pages (Fixture       *fx,
+                 gconstpointer  data)
+{
+  const guint n = fx->backend == BACKEND_S3 ? 25 : 2500;
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "pages/");
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean complete = FALSE;
+  guint changes = 0;
+
+  if (fx->backend == BACKEND_S3)
+    s3dlio_server_set_page_size (fx->server, 10);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("pages/%05u", i);
+
+      g_bytes_unref (seed (fx, key, 0));
+    }
+
+  model = s3dlio_object_store_list (fx->store, prefix, NULL, NULL);
+  g_assert_true (G_IS_LIST_MODEL (model));
+  g_assert_true (g_list_model_get_item_type (model) == S3DLIO_TYPE_OBJECT_INFO);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &changes);
+  wait_for_loading (model);
+
+  g_object_get (model, "complete", &complete, "error", &error, NULL);
+  g_assert_no_error (error);
+  g_assert_true (complete);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+  g_assert_cmpuint (changes, ==, 3);
+  for (guint i = 0; i < n; i += n / 5)
+    {
+      g_autoptr(S3dlioObjectInfo) info = g_list_model_get_item (model, i);
+      g_autofree char *expected = g_strdup_printf ("%05u", i);
+
+      g_assert_true (g_str_has_suffix (s3dlio_object_info_get_key (info), expected));
+    }
+}
+
+static void
+test_list_cancelled (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "list/");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GListModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+
+  seed_listing (fx);
+  g_cancellable_cancel (cancellable);
+  model = s3dlio_object_store_list_all (fx->store, prefix, NULL, cancellable, &error);
+  g_assert_null (model);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* }}} */
+/* {{{ Recursive download */
+
+typedef struct {
+  guint in_flight;
+  guint max_in_flight;
+  guint started;
+  guint finished;
+  guint max_property;
+} BatchWatch;
+
+static void
+item_started_cb (S3dlioBatch     *batch,
+                 S3dlioBatchItem *item,
+                 gpointer         data)
+{
+  BatchWatch *watch = data;
+
+  g_assert_cmpint (s3dlio_batch_item_get_state (item), ==, S3DLIO_TRANSFER_STATE_RUNNING);
+  watch->started++;
+  watch->in_flight++;
+  watch->max_in_flight = MAX (watch->max_in_flight, watch->in_flight);
+}
+
+static void
+item_finished_cb (S3dlioBatch     *batch,
+                  S3dlioBatchItem *item,
+                  gpointer         data)
+{
+  BatchWatch *watch = data;
+
+  if (s3dlio_batch_item_get_path (item) != NULL)
+    watch->in_flight--;
+  watch->finished++;
+}
+
+static void
+in_flight_cb (S3dlioBatch *batch,
+              GParamSpec  *pspec,
+              gpointer     data)
+{
+  BatchWatch *watch = data;
+
+  watch->max_property = MAX (watch->max_property, s3dlio_batch_get_objects_in_flight (batch));
+}
+
+static void
+watch_batch (S3dlioBatch *batch,
+             BatchWatch  *watch)
+{
+  g_signal_connect (batch, "item-started", G_CALLBACK (item_started_cb), watch);
+  g_signal_connect (batch, "item-finished", G_CALLBACK (item_finished_cb), watch);
+  g_signal_connect (batch, "notify::objects-in-flight", G_CALLBACK (in_flight_cb), watch);
+}
+
+static const char *const tree_keys[] = {
+  "a/b/c.bin", "a/b/d.bin", "a/top.bin", "with space.txt", "unicodé/ñ 雪.bin",
+  "d/e/f/g/h.bin", "big.bin", "empty",
+};
+
+static GHashTable *
+seed_tree (Fixture    *fx,
+           const char *prefix,
+           guint       n_small)
+{
+  GHashTable *contents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tree_keys); i++)
+    {
+      g_autofree char *key = g_strconcat (prefix, tree_keys[i], NULL);
+      gsize size = g_str_equal (tree_keys[i], "big.bin") ? 6 * PART + 11 :
+                   g_str_equal (tree_keys[i], "empty") ? 0 : 100 + i;
+
+      g_hash_table_insert (contents, g_strdup (tree_keys[i]), seed (fx, key, size));
+    }
+  for (guint i = 0; i < n_small; i++)
+    {
+      g_autofree char *relative = g_strdup_printf ("many/%03u", i);
+      g_autofree char *key = g_strconcat (prefix, relative, NULL);
+
+      g_hash_table_insert (contents, g_steal_pointer (&relative), seed (fx, key, 10 + i));
+    }
+
+  return contents;
+}
+
+static void
+assert_tree_matches (const char *directory,
+                     GHashTable *contents)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_files = 0;
+  g_autoptr(GPtrArray) files = tree (directory);
+
+  g_hash_table_iter_init (&iter, contents);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *path = g_build_filename (directory, key, NULL);
+      g_autoptr(GBytes) got = read_file (path);
+
+      assert_same_bytes (value, got);
+    }
+
+  for (guint i = 0; i < files->len; i++)
+    if (!g_str_has_suffix (g_ptr_array_index (files, i), "/"))
+      n_files++;
+  g_assert_cmpuint (n_files, ==, g_hash_table_size (contents));
+}
+
+static void
+test_recursive_download (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = seed_tree (fx, "tree/", 20);
+  g_autoptr(GBytes) outside = seed (fx, "treetop.bin", 5);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "tree");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", "nested", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(GError) error = NULL;
+  BatchWatch watch = { 0 };
+  guint64 total = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  watch_batch (batch, &watch);
+  s3dlio_batch_set_max_concurrent (batch, 3);
+  g_assert_true (s3dlio_object_store_download_recursive (fx->store, batch, NULL, &error));
+  g_assert_no_error (error);
+
+  assert_tree_matches (out, contents);
+  assert_no_temporary_files (out);
+
+  g_hash_table_iter_init (&iter, contents);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    total += g_bytes_get_size (value);
+
+  g_assert_cmpint (s3dlio_batch_get_state (batch), ==, S3DLIO_TRANSFER_STATE_DONE);
+  g_assert_cmpuint (s3dlio_batch_get_n_objects (batch), ==, g_hash_table_size (contents));
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), ==, g_hash_table_size (contents));
+  g_assert_cmpuint (s3dlio_batch_get_objects_failed (batch), ==, 0);
+  g_assert_cmpuint (s3dlio_batch_get_objects_in_flight (batch), ==, 0);
+  g_assert_cmpuint (s3dlio_batch_get_total_bytes (batch), ==, total);
+  g_assert_cmpuint (s3dlio_batch_get_bytes_done (batch), ==, total);
+
+  /* The concurrency limit across objects held, and was reached. */
+  g_assert_cmpuint (watch.started, ==, g_hash_table_size (contents));
+  g_assert_cmpuint (watch.finished, ==, g_hash_table_size (contents));
+  g_assert_cmpuint (watch.max_in_flight, ==, 3);
+  g_assert_cmpuint (watch.max_property, ==, 3);
+
+  /* Every item says where it went; large ones went in parts. */
+  for (guint i = 0; i < g_list_model_get_n_items (s3dlio_batch_get_items (batch)); i++)
+    {
+      g_autoptr(S3dlioBatchItem) item = g_list_model_get_item (s3dlio_batch_get_items (batch), i);
+      S3dlioTransfer *transfer = s3dlio_batch_item_get_transfer (item);
+      g_autofree char *expected = g_build_filename (out, s3dlio_batch_item_get_relative_key (item), NULL);
+
+      g_assert_cmpint (s3dlio_batch_item_get_state (item), ==, S3DLIO_TRANSFER_STATE_DONE);
+      g_assert_null (s3dlio_batch_item_get_error (item));
+      g_assert_cmpstr (s3dlio_batch_item_get_path (item), ==, expected);
+      g_assert_nonnull (transfer);
+      assert_all_parts_done (transfer);
+      if (g_str_equal (s3dlio_batch_item_get_relative_key (item), "big.bin"))
+        g_assert_cmpuint (s3dlio_transfer_get_n_parts (transfer), ==, 7);
+    }
+
+  /* "tree" is the directory "tree/": treetop.bin is not under it. */
+  {
+    g_autofree char *treetop = g_build_filename (out, "top.bin", NULL);
+
+    g_assert_false (g_file_test (treetop, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* One concurrent object at a time is one at a time. */
+static void
+test_recursive_download_serial (Fixture       *fx,
+                                gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = seed_tree (fx, "serial/", 5);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "serial/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(GError) error = NULL;
+  BatchWatch watch = { 0 };
+
+  watch_batch (batch, &watch);
+  s3dlio_batch_set_max_concurrent (batch, 1);
+  g_assert_true (s3dlio_object_store_download_recursive (fx->store, batch, NULL, &error));
+  g_assert_no_error (error);
+  assert_tree_matches (out, contents);
+  g_assert_cmpuint (watch.max_in_flight, ==, 1);
+}
+
+static void
+test_recursive_download_missing (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "nothing/here/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(S3dlioBatch) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (s3dlio_object_store_download_recursive (fx->store, batch, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+  g_assert_nonnull (strstr (error->message, "nothing/here/"));
+  g_assert_cmpint (s3dlio_batch_get_state (batch), ==, S3DLIO_TRANSFER_STATE_FAILED);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* A batch runs once. */
+  g_assert_false (s3dlio_object_store_download_recursive (fx->store, batch, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+}
+
+/* The target is a file: nothing is written. */
+static void
+test_recursive_download_unwritable (Fixture       *fx,
+                                    gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = seed_tree (fx, "tree/", 0);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "tree/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autofree char *blocker = g_build_filename (out, "file", NULL);
+  g_autofree char *in_file = g_build_filename (blocker, "target", NULL);
+  g_autofree char *in_place = g_build_filename (out, "in-place", NULL);
+  g_autofree char *a_file = g_build_filename (in_place, "a", NULL);
+  g_autoptr(GBytes) something = random_bytes (10, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, in_file);
+  g_autoptr(S3dlioBatch) second = s3dlio_batch_new (prefix, in_place);
+  g_autofree char *files = NULL;
+
+  write_file (blocker, something);
+  g_assert_false (s3dlio_object_store_download_recursive (fx->store, batch, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_assert_nonnull (strstr (error->message, in_file));
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), ==, 0);
+  g_clear_error (&error);
+
+  /* A file where a directory of the keys must go: those objects fail, the
+   * others are written. */
+  write_file (a_file, something);
+  g_assert_false (s3dlio_object_store_download_recursive (fx->store, second, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_assert_nonnull (strstr (error->message, "3 of 8 objects failed"));
+  g_assert_cmpuint (s3dlio_batch_get_objects_failed (second), ==, 3);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (second), ==, 5);
+  g_assert_cmpint (s3dlio_batch_get_state (second), ==, S3DLIO_TRANSFER_STATE_FAILED);
+
+  assert_no_temporary_files (out);
+  files = tree_string (out);
+  g_assert_cmpstr (files, ==, "file in-place/ in-place/a in-place/big.bin in-place/d/ in-place/d/e/ "
+                              "in-place/d/e/f/ in-place/d/e/f/g/ in-place/d/e/f/g/h.bin in-place/empty "
+                              "in-place/unicodé/ in-place/unicodé/ñ 雪.bin in-place/with space.txt");
+}
+
+/* Keys that would land outside the directory are refused, by name, and
+ * nothing is written outside. */
+static void
+test_recursive_download_escaping (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  static const char *const evil[] = {
+    "../evil", "a/../../evil2", "/abs-evil", "ok/../../../evil3", "x//y", "./dot",
+  };
+  g_autoptr(GBytes) fine = NULL;
+  g_autoptr(S3dlioUri) root = NULL;
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autofree char *files = NULL;
+  g_autofree char *around = NULL;
+  g_autoptr(S3dlioBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) refused = g_string_new (NULL);
+  BatchWatch watch = { 0 };
+  GListModel *items;
+
+  if (fx->backend == BACKEND_FILE)
+    {
+      g_test_skip ("file:// listings never give such keys");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (evil); i++)
+    g_bytes_unref (seed (fx, evil[i], 10));
+  fine = seed (fx, "ok/fine.txt", 20);
+
+  root = store_uri (fx, "");
+  batch = s3dlio_batch_new (root, out);
+  watch_batch (batch, &watch);
+  g_assert_false (s3dlio_object_store_download_recursive (fx->store, batch, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  g_assert_nonnull (strstr (error->message, "6 of 7 objects failed"));
+  g_clear_error (&error);
+
+  /* Each refusal names its key; the fine object is there. */
+  items = s3dlio_batch_get_items (batch);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, 7);
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(S3dlioBatchItem) item = g_list_model_get_item (items, i);
+      const char *key = s3dlio_batch_item_get_relative_key (item);
+      const GError *item_error = s3dlio_batch_item_get_error (item);
+
+      if (g_str_equal (key, "ok/fine.txt"))
+        {
+          g_assert_cmpint (s3dlio_batch_item_get_state (item), ==, S3DLIO_TRANSFER_STATE_DONE);
+          continue;
+        }
+      g_assert_cmpint (s3dlio_batch_item_get_state (item), ==, S3DLIO_TRANSFER_STATE_FAILED);
+      g_assert_error ((GError *) item_error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+      g_assert_nonnull (strstr (item_error->message, key));
+      g_assert_null (s3dlio_batch_item_get_path (item));
+      g_string_append_printf (refused, "%s|", key);
+    }
+  g_assert_cmpstr (refused->str, ==, "../evil|./dot|/abs-evil|a/../../evil2|ok/../../../evil3|x//y|");
+  g_assert_cmpuint (s3dlio_batch_get_objects_failed (batch), ==, 6);
+  g_assert_cmpuint (watch.started, ==, 1);
+  g_assert_cmpuint (watch.finished, ==, 7);
+
+  files = tree_string (out);
+  g_assert_cmpstr (files, ==, "ok/ ok/fine.txt");
+  around = tree_string (fx->tmpdir);
+  g_assert_cmpstr (around, ==, "out/ out/ok/ out/ok/fine.txt store/");
+  g_assert_false (g_file_test ("/abs-evil", G_FILE_TEST_EXISTS));
+
+  /* Without keep-going, nothing at all is written. */
+  {
+    g_autofree char *strict_out = g_build_filename (fx->tmpdir, "strict", NULL);
+    g_autoptr(S3dlioBatch) strict = s3dlio_batch_new (root, strict_out);
+
+    s3dlio_batch_set_keep_going (strict, FALSE);
+    g_assert_false (s3dlio_object_store_download_recursive (fx->store, strict, NULL, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+    g_assert_nonnull (strstr (error->message, "“../evil”"));
+    g_assert_cmpuint (s3dlio_batch_get_objects_done (strict), ==, 0);
+    g_assert_false (g_file_test (strict_out, G_FILE_TEST_EXISTS));
+  }
+}
+
+/* A link in the directory is not written through. */
+static void
+test_recursive_download_symlink (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(GBytes) content = seed (fx, "linked/link/x.bin", 10);
+  g_autoptr(GBytes) other = seed (fx, "linked/plain.bin", 10);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "linked/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autofree char *elsewhere = g_build_filename (fx->tmpdir, "elsewhere", NULL);
+  g_autofree char *link = g_build_filename (out, "link", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *files = NULL;
+
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (elsewhere, 0700), ==, 0);
+  g_assert_cmpint (symlink (elsewhere, link), ==, 0);
+
+  g_assert_false (s3dlio_object_store_download_recursive (fx->store, batch, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME);
+  g_assert_nonnull (strstr (error->message, "link/x.bin"));
+  g_assert_cmpuint (count_tree (elsewhere), ==, 0);
+  files = tree_string (out);
+  g_assert_cmpstr (files, ==, "link plain.bin");
+}
+
+static gboolean
+cancel_soon (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+started_cancel_cb (S3dlioBatch     *batch,
+                   S3dlioBatchItem *item,
+                   gpointer         data)
+{
+  GSource *idle = g_idle_source_new ();
+
+  /* The blocking form runs its own main context: cancel from there. */
+  g_source_set_callback (idle, cancel_soon, g_object_ref (data), g_object_unref);
+  g_source_set_priority (idle, G_PRIORITY_HIGH);
+  g_source_attach (idle, g_main_context_get_thread_default ());
+  g_source_unref (idle);
+  g_signal_handlers_disconnect_by_data (batch, data);
+}
+
+static void
+test_recursive_download_cancel (Fixture       *fx,
+                                gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = seed_tree (fx, "tree/", 30);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "tree/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  s3dlio_batch_set_max_concurrent (batch, 2);
+  g_signal_connect (batch, "item-started", G_CALLBACK (started_cancel_cb), cancellable);
+  g_assert_false (s3dlio_object_store_download_recursive (fx->store, batch, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (s3dlio_batch_get_state (batch), ==, S3DLIO_TRANSFER_STATE_CANCELLED);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), <, g_hash_table_size (contents));
+  g_assert_cmpuint (s3dlio_batch_get_objects_in_flight (batch), ==, 0);
+  assert_no_temporary_files (out);
+}
+
+/* }}} */
+/* {{{ Recursive upload */
+
+static void
+make_local_tree (const char *base,
+                 GHashTable *contents)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (tree_keys); i++)
+    {
+      g_autofree char *path = g_build_filename (base, tree_keys[i], NULL);
+      gsize size = g_str_equal (tree_keys[i], "big.bin") ? 6 * PART + 11 : 50 + i;
+      GBytes *bytes = random_bytes (size, i + 7);
+
+      write_file (path, bytes);
+      g_hash_table_insert (contents, g_strdup (tree_keys[i]), bytes);
+    }
+}
+
+static void
+test_recursive_upload (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_bytes_unref);
+  g_autofree char *source = g_build_filename (fx->tmpdir, "source", NULL);
+  g_autofree char *back = g_build_filename (fx->tmpdir, "back", NULL);
+  g_autofree char *empty_dir = g_build_filename (source, "empty-dir", NULL);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "up/loaded");
+  g_autoptr(S3dlioUri) slashed = store_uri (fx, "up/loaded/");
+  g_autofree char *prefix_key = store_key (fx, "up/loaded/");
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, source);
+  g_autoptr(S3dlioBatch) download = s3dlio_batch_new (slashed, back);
+  g_autoptr(GListModel) listing = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  BatchWatch watch = { 0 };
+  GHashTableIter iter;
+  gpointer key, value;
+
+  make_local_tree (source, contents);
+  g_assert_cmpint (g_mkdir (empty_dir, 0700), ==, 0);
+
+  watch_batch (batch, &watch);
+  s3dlio_batch_set_max_concurrent (batch, 2);
+  g_assert_true (s3dlio_object_store_upload_recursive (fx->store, batch, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (s3dlio_batch_get_state (batch), ==, S3DLIO_TRANSFER_STATE_DONE);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), ==, g_hash_table_size (contents));
+  g_assert_cmpuint (watch.max_in_flight, ==, 2);
+
+  /* The objects are there under the keys of the files. */
+  g_hash_table_iter_init (&iter, contents);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *object_key = g_strconcat ("up/loaded/", key, NULL);
+      g_autoptr(GBytes) stored = stored_object (fx, object_key);
+
+      assert_same_bytes (value, stored);
+    }
+  listing = s3dlio_object_store_list_all (fx->store, slashed, NULL, NULL, &error);
+  g_assert_no_error (error);
+  text = listing_string (listing, prefix_key);
+  g_assert_cmpstr (text, ==, "a/b/c.bin a/b/d.bin a/top.bin big.bin d/e/f/g/h.bin empty "
+                             "unicodé/ñ 雪.bin with space.txt");
+
+  /* And they come back the same. */
+  g_assert_true (s3dlio_object_store_download_recursive (fx->store, download, NULL, &error));
+  g_assert_no_error (error);
+  assert_tree_matches (back, contents);
+}
+
+static void
+test_recursive_upload_errors (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "up/");
+  g_autofree char *missing = g_build_filename (fx->tmpdir, "no-such-dir", NULL);
+  g_autofree char *file = g_build_filename (fx->tmpdir, "a-file", NULL);
+  g_autoptr(GBytes) content = random_bytes (10, 9);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, missing);
+  g_autoptr(S3dlioBatch) not_dir = s3dlio_batch_new (prefix, file);
+  g_autoptr(GListModel) listing = NULL;
+
+  g_assert_false (s3dlio_object_store_upload_recursive (fx->store, batch, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+
+  write_file (file, content);
+  g_assert_false (s3dlio_object_store_upload_recursive (fx->store, not_dir, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_assert_nonnull (strstr (error->message, file));
+  g_clear_error (&error);
+
+  if (geteuid () != 0)
+    {
+      g_autofree char *source = g_build_filename (fx->tmpdir, "source", NULL);
+      g_autofree char *readable = g_build_filename (source, "readable", NULL);
+      g_autofree char *unreadable = g_build_filename (source, "unreadable", NULL);
+      g_autoptr(S3dlioBatch) partial = s3dlio_batch_new (prefix, source);
+
+      write_file (readable, content);
+      write_file (unreadable, content);
+      g_chmod (unreadable, 0);
+      g_assert_false (s3dlio_object_store_upload_recursive (fx->store, partial, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_assert_nonnull (strstr (error->message, "1 of 2 objects failed"));
+      g_assert_nonnull (strstr (error->message, unreadable));
+      g_assert_cmpuint (s3dlio_batch_get_objects_done (partial), ==, 1);
+      g_clear_error (&error);
+      g_chmod (unreadable, 0600);
+    }
+
+  listing = s3dlio_object_store_list_all (fx->store, prefix, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (listing), ==, geteuid () != 0 ? 1 : 0);
+  if (fx->backend == BACKEND_FILE)
+    assert_no_temporary_files (fx->root);
+}
+
+/* }}} */
+/* {{{ file:// only */
+
+static void
+test_file_specifics (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) dir = store_uri (fx, "dir");
+  g_autoptr(S3dlioUri) dir_prefix = store_uri (fx, "dir/");
+  g_autoptr(S3dlioTransfer) transfer = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  g_autoptr(GListModel) listing = NULL;
+  g_autoptr(GBytes) content = seed (fx, "dir/file.txt", 10);
+  g_autofree char *temp = store_key (fx, "dir/.file.txt.s3dlio-AbC123");
+  g_autofree char *text = NULL;
+  g_autofree char *dir_key = store_key (fx, "dir/");
+
+  if (fx->backend != BACKEND_FILE)
+    {
+      g_test_skip ("file:// only");
+      return;
+    }
+
+  info = s3dlio_object_store_stat (fx->store, dir, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_clear_error (&error);
+
+  transfer = s3dlio_transfer_new (dir);
+  g_assert_false (s3dlio_object_store_download (fx->store, transfer, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_clear_error (&error);
+
+  /* Other delimiters are not supported. */
+  listing = s3dlio_object_store_list_all (fx->store, dir_prefix, "-", NULL, &error);
+  g_assert_null (listing);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  /* Temporary files of writes under way are not objects. */
+  write_file (temp, content);
+  listing = s3dlio_object_store_list_all (fx->store, dir_prefix, "/", NULL, &error);
+  g_assert_no_error (error);
+  text = listing_string (listing, dir_key);
+  g_assert_cmpstr (text, ==, "file.txt");
+  g_clear_object (&listing);
+
+  /* Deleting a directory is refused. */
+  g_assert_false (s3dlio_object_store_delete (fx->store, dir, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+}
+
+/* }}} */
+
+static void
+add (const char       *name,
+     GTestFixtureFunc  func)
+{
+  static const char *const backends[] = { "s3", "file" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (backends); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/store/%s/%s", backends[i], name);
+
+      g_test_add_vtable (path, sizeof (Fixture), GINT_TO_POINTER (i),
+                         (GTestFixtureFunc) fixture_set_up, func,
+                         (GTestFixtureFunc) fixture_tear_down);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  s3dlio_test_init (&argc, &argv);
+
+  g_test_add_func ("/store/factory", test_factory);
+  add ("wrong-scheme", (GTestFixtureFunc) test_wrong_scheme);
+  add ("stat", (GTestFixtureFunc) test_stat);
+  add ("download/memory", (GTestFixtureFunc) test_download_memory);
+  add ("download/file", (GTestFixtureFunc) test_download_file);
+  add ("download/stream", (GTestFixtureFunc) test_download_stream);
+  add ("download/chunks", (GTestFixtureFunc) test_download_chunks);
+  add ("download/buffer", (GTestFixtureFunc) test_download_buffer);
+  add ("download/ranges", (GTestFixtureFunc) test_download_ranges);
+  add ("download/missing", (GTestFixtureFunc) test_download_missing);
+  add ("download/unwritable", (GTestFixtureFunc) test_download_unwritable);
+  add ("download/concurrent", (GTestFixtureFunc) test_download_concurrent);
+  add ("download/async", (GTestFixtureFunc) test_download_async);
+  add ("put-delete", (GTestFixtureFunc) test_put_delete);
+  add ("put-file-errors", (GTestFixtureFunc) test_put_file_errors);
+  add ("list", (GTestFixtureFunc) test_list);
+  add ("list/pages", (GTestFixtureFunc) test_list_pages);
+  add ("list/cancelled", (GTestFixtureFunc) test_list_cancelled);
+  add ("recursive/download", (GTestFixtureFunc) test_recursive_download);
+  add ("recursive/download-serial", (GTestFixtureFunc) test_recursive_download_serial);
+  add ("recursive/download-missing", (GTestFixtureFunc) test_recursive_download_missing);
+  add ("recursive/download-unwritable", (GTestFixtureFunc) test_recursive_download_unwritable);
+  add ("recursive/download-escaping", (GTestFixtureFunc) test_recursive_download_escaping);
+  add ("recursive/download-symlink", (GTestFixtureFunc) test_recursive_download_symlink);
+  add ("recursive/download-cancel", (GTestFixtureFunc) test_recursive_download_cancel);
+  add ("recursive/upload", (GTestFixtureFunc) test_recursive_upload);
+  add ("recursive/upload-errors", (GTestFixtureFunc) test_recursive_upload_errors);
+  add ("file-specifics", (GTestFixtureFunc) test_file_specifics);
+
+  return g_test_run ();
+}
