@@ -68,6 +68,7 @@ typedef struct {
   gulong         chain_id;
   GSource       *read_source;
   GSource       *watchdog;
+  GSource       *retry_source;   /* waiting to retry; on the worker */
   guint8        *target;
   guint8        *scratch;
   guint8        *error_body;
@@ -128,6 +129,7 @@ static void start_attempt (Part *part);
 static void wait_for_body (Part *part);
 static gboolean read_body (Part *part);
 static void cancel_attempt (Part *part);
+static void wake_retries_locked (Download *dl);
 static void attempt_failed (Part *part, GError *error);
 
 static void
@@ -239,6 +241,7 @@ fail_locked (Download *dl,
     {
       dl->error = error;
       g_cancellable_cancel (dl->cancellable);
+      wake_retries_locked (dl);
     }
   else
     g_error_free (error);
@@ -253,6 +256,7 @@ caller_cancelled (GCancellable *cancellable,
   g_mutex_lock (&dl->mutex);
   if (dl->error == NULL)
     dl->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  wake_retries_locked (dl);
   g_mutex_unlock (&dl->mutex);
 
   g_cancellable_cancel (dl->cancellable);
@@ -483,6 +487,8 @@ retry_cb (gpointer data)
   Download *dl = part->dl;
   gboolean stop;
 
+  g_clear_pointer (&part->retry_source, g_source_unref);
+
   g_mutex_lock (&dl->mutex);
   stop = dl->error != NULL;
   g_mutex_unlock (&dl->mutex);
@@ -505,24 +511,48 @@ retry_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Called with the mutex held. A cancellation ends the wait early through
+ * wake_retry() on the worker: a cancellable source here, destroyed while
+ * another thread cancels, is leaked by GLib 2.74 now and then. */
 static void
 schedule_retry (Part *part)
 {
   Download *dl = part->dl;
   guint delay = _s3dlio_retry_delay_ms (part->attempt);
-  GSource *timeout = g_timeout_source_new (delay);
-  GSource *cancelled = g_cancellable_source_new (dl->cancellable);
-
-  /* Cancelling the download ends the wait at once. */
-  g_source_set_dummy_callback (cancelled);
-  g_source_add_child_source (timeout, cancelled);
-  g_source_unref (cancelled);
 
   g_object_ref (dl->task);
-  g_source_set_callback (timeout, retry_cb, part, NULL);
-  g_source_set_static_name (timeout, "[s3dlio] part retry");
-  g_source_attach (timeout, _s3dlio_worker_get_context (part->worker));
-  g_source_unref (timeout);
+  part->retry_source = g_timeout_source_new (delay);
+  g_source_set_callback (part->retry_source, retry_cb, part, NULL);
+  g_source_set_static_name (part->retry_source, "[s3dlio] part retry");
+  g_source_attach (part->retry_source, _s3dlio_worker_get_context (part->worker));
+}
+
+/* On the part's worker: a download that failed or was cancelled stops
+ * waiting to retry this part. */
+static gboolean
+wake_retry (gpointer data)
+{
+  Part *part = data;
+
+  if (part->retry_source == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_source_destroy (part->retry_source);
+  retry_cb (part);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called with the mutex held, once the download has an error. */
+static void
+wake_retries_locked (Download *dl)
+{
+  for (guint i = 0; i <= dl->parts->len; i++)
+    {
+      Part *part = i < dl->parts->len ? g_ptr_array_index (dl->parts, i) : dl->head;
+
+      if (part != NULL && part->retry_source != NULL && part->worker != NULL)
+        _s3dlio_worker_invoke (part->worker, wake_retry, part, NULL);
+    }
 }
 
 static void

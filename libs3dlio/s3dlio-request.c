@@ -1113,6 +1113,20 @@ check_headers (S3dlioRequest  *self,
   return TRUE;
 }
 
+/* libsoup 3.2 drops the request body when it sends a message again (after
+ * a kept-alive connection turned out to be closed) but keeps its
+ * Content-Length, so the server would wait for bytes that never come. */
+static void
+restore_payload_cb (SoupMessage *message,
+                    gpointer     user_data)
+{
+  GBytes *payload = g_object_get_data (G_OBJECT (message), "s3dlio-payload");
+  const char *content_type =
+    soup_message_headers_get_content_type (soup_message_get_request_headers (message), NULL);
+
+  soup_message_set_request_body_from_bytes (message, content_type, payload);
+}
+
 SoupMessage *
 _s3dlio_request_new_message (S3dlioRequest  *self,
                              GError        **error)
@@ -1179,6 +1193,9 @@ _s3dlio_request_new_message (S3dlioRequest  *self,
     {
       content_type = s3dlio_request_get_header (self, "Content-Type");
       soup_message_set_request_body_from_bytes (message, content_type, self->payload);
+      g_object_set_data_full (G_OBJECT (message), "s3dlio-payload",
+                              g_bytes_ref (self->payload), (GDestroyNotify) g_bytes_unref);
+      g_signal_connect (message, "restarted", G_CALLBACK (restore_payload_cb), NULL);
     }
 
   return g_steal_pointer (&message);

@@ -294,12 +294,20 @@ _s3dlio_worker_get_index (S3dlioWorker *worker)
   return worker->index;
 }
 
-/* Runs @func on the worker's thread (at once if called from it). */
+/* Queues @func to run on the worker's thread, always later, never inline
+ * (unlike g_main_context_invoke()): callers hold locks that @func may take,
+ * and they may be running on that very worker. */
 void
 _s3dlio_worker_invoke (S3dlioWorker   *worker,
                        GSourceFunc     func,
                        gpointer        data,
                        GDestroyNotify  notify)
 {
-  g_main_context_invoke_full (worker->context, G_PRIORITY_DEFAULT, func, data, notify);
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[s3dlio] worker call");
+  g_source_attach (source, worker->context);
+  g_source_unref (source);
 }

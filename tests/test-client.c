@@ -783,6 +783,18 @@ got_async (GObject      *source,
 }
 
 static void
+got_async_or_error (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  GError **error = data;
+  g_autoptr(GBytes) bytes = s3dlio_client_get_finish (S3DLIO_CLIENT (source), result, error);
+
+  if (bytes != NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the download succeeded");
+}
+
+static void
 test_async_concurrent (Fixture       *fx,
                        gconstpointer  data)
 {
@@ -886,6 +898,46 @@ test_larger_than_4gib (void)
   g_rmdir (root);
 }
 
+
+static gboolean
+cancel_later (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A part that keeps failing waits between retries; cancelling must not
+ * wait for the backoff to run out. */
+static void
+test_cancel_during_retries (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = put (fx, "retrying", 6 * PART);
+  g_autoptr(S3dlioUri) uri = object_uri ("retrying");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(S3dlioServerFault) fault = add_fault (fx, S3DLIO_FAULT_KIND_STATUS, 0, 0);
+  g_autoptr(GSource) timer = g_timeout_source_new (300);
+  g_autoptr(GBytes) got = NULL;
+  gint64 start;
+
+  s3dlio_server_fault_set_status (fault, 503);
+  s3dlio_server_fault_set_s3_code (fault, "SlowDown");
+  s3dlio_server_fault_set_range_start (fault, 2 * PART);
+  s3dlio_config_set_max_retries (fx->config, 100);
+
+  start = g_get_monotonic_time ();
+  g_source_set_callback (timer, cancel_later, cancellable, NULL);
+  g_source_attach (timer, NULL);
+  s3dlio_client_get_async (fx->client, uri, cancellable, got_async_or_error, &error);
+  while (error == NULL && g_get_monotonic_time () - start < 10 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), >=, 2);
+}
+
 static GString *debug_log;
 
 static GLogWriterOutput
@@ -956,6 +1008,7 @@ main (int   argc,
   ADD ("/client/fault/permanent", test_fault_permanent);
   ADD ("/client/fault/object-modified", test_object_modified);
   ADD ("/client/cancel", test_cancel);
+  ADD ("/client/cancel-during-retries", test_cancel_during_retries);
   ADD ("/client/async-concurrent", test_async_concurrent);
   ADD ("/client/debug-log", test_debug_log);
   g_test_add_func ("/client/larger-than-4gib", test_larger_than_4gib);
