@@ -189,6 +189,8 @@ s3dlio_batch_item_init (S3dlioBatchItem *self)
  * s3dlio_batch_item_get_uri:
  * @self: a #S3dlioBatchItem
  *
+ * Gets the value of [property@S3dlio.BatchItem:uri].
+ *
  * Returns: (transfer none) (nullable): the value of
  *   [property@S3dlio.BatchItem:uri]
  */
@@ -204,6 +206,8 @@ s3dlio_batch_item_get_uri (S3dlioBatchItem *self)
  * s3dlio_batch_item_get_relative_key:
  * @self: a #S3dlioBatchItem
  *
+ * Gets the value of [property@S3dlio.BatchItem:relative-key].
+ *
  * Returns: the value of [property@S3dlio.BatchItem:relative-key]
  */
 const char *
@@ -217,6 +221,8 @@ s3dlio_batch_item_get_relative_key (S3dlioBatchItem *self)
 /**
  * s3dlio_batch_item_get_path:
  * @self: a #S3dlioBatchItem
+ *
+ * Gets the value of [property@S3dlio.BatchItem:path].
  *
  * Returns: (nullable) (type filename): the value of
  *   [property@S3dlio.BatchItem:path]
@@ -233,6 +239,8 @@ s3dlio_batch_item_get_path (S3dlioBatchItem *self)
  * s3dlio_batch_item_get_size:
  * @self: a #S3dlioBatchItem
  *
+ * Gets the value of [property@S3dlio.BatchItem:size].
+ *
  * Returns: the value of [property@S3dlio.BatchItem:size]
  */
 guint64
@@ -246,6 +254,8 @@ s3dlio_batch_item_get_size (S3dlioBatchItem *self)
 /**
  * s3dlio_batch_item_get_state:
  * @self: a #S3dlioBatchItem
+ *
+ * Gets the value of [property@S3dlio.BatchItem:state].
  *
  * Returns: the value of [property@S3dlio.BatchItem:state]
  */
@@ -261,6 +271,8 @@ s3dlio_batch_item_get_state (S3dlioBatchItem *self)
  * s3dlio_batch_item_get_error:
  * @self: a #S3dlioBatchItem
  *
+ * Gets the value of [property@S3dlio.BatchItem:error].
+ *
  * Returns: (nullable): the value of [property@S3dlio.BatchItem:error]
  */
 const GError *
@@ -274,6 +286,8 @@ s3dlio_batch_item_get_error (S3dlioBatchItem *self)
 /**
  * s3dlio_batch_item_get_transfer:
  * @self: a #S3dlioBatchItem
+ *
+ * Gets the value of [property@S3dlio.BatchItem:transfer].
  *
  * Returns: (transfer none) (nullable): the value of
  *   [property@S3dlio.BatchItem:transfer]

@@ -441,6 +441,8 @@ s3dlio_batch_new (S3dlioUri  *prefix,
  * s3dlio_batch_get_prefix:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:prefix].
+ *
  * Returns: (transfer none): the value of [property@S3dlio.Batch:prefix]
  */
 S3dlioUri *
@@ -455,6 +457,8 @@ s3dlio_batch_get_prefix (S3dlioBatch *self)
  * s3dlio_batch_get_directory:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:directory].
+ *
  * Returns: (type filename): the value of [property@S3dlio.Batch:directory]
  */
 const char *
@@ -468,6 +472,8 @@ s3dlio_batch_get_directory (S3dlioBatch *self)
 /**
  * s3dlio_batch_get_max_concurrent:
  * @self: a #S3dlioBatch
+ *
+ * Gets the value of [property@S3dlio.Batch:max-concurrent].
  *
  * Returns: the value of [property@S3dlio.Batch:max-concurrent]
  */
@@ -505,6 +511,8 @@ s3dlio_batch_set_max_concurrent (S3dlioBatch *self,
  * s3dlio_batch_get_keep_going:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:keep-going].
+ *
  * Returns: the value of [property@S3dlio.Batch:keep-going]
  */
 gboolean
@@ -539,6 +547,8 @@ s3dlio_batch_set_keep_going (S3dlioBatch *self,
 /**
  * s3dlio_batch_get_progress_interval:
  * @self: a #S3dlioBatch
+ *
+ * Gets the value of [property@S3dlio.Batch:progress-interval].
  *
  * Returns: the value of [property@S3dlio.Batch:progress-interval]
  */
@@ -594,6 +604,8 @@ s3dlio_batch_get_items (S3dlioBatch *self)
  * s3dlio_batch_get_state:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:state].
+ *
  * Returns: the value of [property@S3dlio.Batch:state]
  */
 S3dlioTransferState
@@ -607,6 +619,8 @@ s3dlio_batch_get_state (S3dlioBatch *self)
 /**
  * s3dlio_batch_get_n_objects:
  * @self: a #S3dlioBatch
+ *
+ * Gets the value of [property@S3dlio.Batch:n-objects].
  *
  * Returns: the value of [property@S3dlio.Batch:n-objects]
  */
@@ -622,6 +636,8 @@ s3dlio_batch_get_n_objects (S3dlioBatch *self)
  * s3dlio_batch_get_objects_done:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:objects-done].
+ *
  * Returns: the value of [property@S3dlio.Batch:objects-done]
  */
 guint
@@ -635,6 +651,8 @@ s3dlio_batch_get_objects_done (S3dlioBatch *self)
 /**
  * s3dlio_batch_get_objects_failed:
  * @self: a #S3dlioBatch
+ *
+ * Gets the value of [property@S3dlio.Batch:objects-failed].
  *
  * Returns: the value of [property@S3dlio.Batch:objects-failed]
  */
@@ -650,6 +668,8 @@ s3dlio_batch_get_objects_failed (S3dlioBatch *self)
  * s3dlio_batch_get_objects_in_flight:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:objects-in-flight].
+ *
  * Returns: the value of [property@S3dlio.Batch:objects-in-flight]
  */
 guint
@@ -663,6 +683,8 @@ s3dlio_batch_get_objects_in_flight (S3dlioBatch *self)
 /**
  * s3dlio_batch_get_total_bytes:
  * @self: a #S3dlioBatch
+ *
+ * Gets the value of [property@S3dlio.Batch:total-bytes].
  *
  * Returns: the value of [property@S3dlio.Batch:total-bytes]
  */
@@ -678,6 +700,8 @@ s3dlio_batch_get_total_bytes (S3dlioBatch *self)
  * s3dlio_batch_get_bytes_done:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:bytes-done].
+ *
  * Returns: the value of [property@S3dlio.Batch:bytes-done]
  */
 guint64
@@ -692,6 +716,8 @@ s3dlio_batch_get_bytes_done (S3dlioBatch *self)
  * s3dlio_batch_get_elapsed:
  * @self: a #S3dlioBatch
  *
+ * Gets the value of [property@S3dlio.Batch:elapsed].
+ *
  * Returns: the value of [property@S3dlio.Batch:elapsed]
  */
 double
@@ -705,6 +731,8 @@ s3dlio_batch_get_elapsed (S3dlioBatch *self)
 /**
  * s3dlio_batch_get_average_throughput:
  * @self: a #S3dlioBatch
+ *
+ * Gets the value of [property@S3dlio.Batch:average-throughput].
  *
  * Returns: the value of [property@S3dlio.Batch:average-throughput]
  */

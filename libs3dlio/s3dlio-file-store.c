@@ -228,7 +228,7 @@ s3dlio_file_store_init (S3dlioFileStore *self)
  * s3dlio_file_store_new:
  * @config: (nullable): the tuning knobs, or %NULL for the defaults
  *
- * Creates a `file://` store. [ctor@S3dlio.ObjectStore.new_for_uri] makes
+ * Creates a `file://` store. [func@S3dlio.ObjectStore.new_for_uri] makes
  * one for `file://` URIs.
  *
  * Returns: (transfer full): a new #S3dlioFileStore

@@ -20,7 +20,7 @@
  *
  * [class@S3dlio.Client] implements it for `s3://` URIs and
  * [class@S3dlio.FileStore] for `file://` URIs;
- * [ctor@S3dlio.ObjectStore.new_for_uri] picks the one a URI needs.
+ * [func@S3dlio.ObjectStore.new_for_uri] picks the one a URI needs.
  *
  * The operations are those of an object store: metadata
  * ([method@S3dlio.ObjectStore.stat_async]), the size-aware download of an
@@ -82,7 +82,7 @@ typedef struct {
  * sharing the config of @client when there is one, otherwise with one
  * from [ctor@S3dlio.Config.new_from_environment].
  *
- * [func@S3dlio.uri_parse] refuses schemes there is no backend for.
+ * [func@S3dlio.Uri.parse] refuses schemes there is no backend for.
  *
  * Returns: (transfer full): the store, or %NULL with @error set when the
  *   environment gives no usable client or config, or no backend handles
