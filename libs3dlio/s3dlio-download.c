@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "s3dlio-context-private.h"
 #include "s3dlio-client-private.h"
 #include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
@@ -229,7 +230,7 @@ maybe_finish_locked (Download *dl)
     return;
 
   dl->finished = TRUE;
-  g_main_context_invoke_full (dl->context, G_PRIORITY_DEFAULT, finish_on_context,
+  _s3dlio_main_context_post (dl->context, finish_on_context,
                               g_object_ref (dl->task), g_object_unref);
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "s3dlio-context-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-file-store-private.h"
 #include "s3dlio-sink-private.h"
@@ -192,7 +193,7 @@ maybe_finish_locked (FileDownload *dl)
     return;
 
   dl->finished = TRUE;
-  g_main_context_invoke_full (dl->context, G_PRIORITY_DEFAULT, finish_on_context,
+  _s3dlio_main_context_post (dl->context, finish_on_context,
                               g_object_ref (dl->task), g_object_unref);
 }
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "s3dlio-context-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-file-list-private.h"
 #include "s3dlio-file-store-private.h"
@@ -316,7 +317,7 @@ deliver (Walk      *walk,
   g_mutex_unlock (&walk->mutex);
 
   if (schedule)
-    g_main_context_invoke_full (walk->context, G_PRIORITY_DEFAULT, dispatch_pages,
+    _s3dlio_main_context_post (walk->context, dispatch_pages,
                                 walk_ref (walk), walk_unref);
 }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "s3dlio-context-private.h"
 #include "s3dlio-session-pool-private.h"
 
 /* A SoupSession runs its async I/O in the thread-default main context of
@@ -294,20 +295,13 @@ _s3dlio_worker_get_index (S3dlioWorker *worker)
   return worker->index;
 }
 
-/* Queues @func to run on the worker's thread, always later, never inline
- * (unlike g_main_context_invoke()): callers hold locks that @func may take,
- * and they may be running on that very worker. */
+/* Queues @func to run on the worker's thread, always later, never inline:
+ * callers hold locks that @func may take, and may run on that very worker. */
 void
 _s3dlio_worker_invoke (S3dlioWorker   *worker,
                        GSourceFunc     func,
                        gpointer        data,
                        GDestroyNotify  notify)
 {
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, notify);
-  g_source_set_static_name (source, "[s3dlio] worker call");
-  g_source_attach (source, worker->context);
-  g_source_unref (source);
+  _s3dlio_main_context_post (worker->context, func, data, notify);
 }
