@@ -194,7 +194,7 @@ maybe_finish_locked (FileDownload *dl)
 
   dl->finished = TRUE;
   _s3dlio_main_context_post (dl->context, finish_on_context,
-                              g_object_ref (dl->task), g_object_unref);
+                             g_object_ref (dl->task), g_object_unref);
 }
 
 static void

@@ -317,8 +317,7 @@ deliver (Walk      *walk,
   g_mutex_unlock (&walk->mutex);
 
   if (schedule)
-    _s3dlio_main_context_post (walk->context, dispatch_pages,
-                                walk_ref (walk), walk_unref);
+    _s3dlio_main_context_post (walk->context, dispatch_pages, walk_ref (walk), walk_unref);
 }
 
 /* }}} */

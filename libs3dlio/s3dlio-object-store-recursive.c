@@ -343,9 +343,14 @@ download_item (Recursive         *r,
 
   if (!g_str_has_prefix (key, prefix_key))
     {
+      /* A listing gives nothing else; a broken server might. */
+      if (s3dlio_uri_get_scheme (r->prefix) == S3DLIO_URI_SCHEME_S3)
+        uri = s3dlio_uri_new_s3 (s3dlio_uri_get_bucket (r->prefix), key, NULL);
+      else if (g_path_is_absolute (key))
+        uri = s3dlio_uri_new_file (key);
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
                    "Refusing the key “%s”: it is not under the prefix “%s”", key, prefix_key);
-      return refused_item (NULL, key, size, *error);
+      return refused_item (uri, key, size, *error);
     }
 
   relative_key = key + strlen (prefix_key);
