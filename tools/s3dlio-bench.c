@@ -282,8 +282,9 @@ s3dlio_tool_bench (int      argc,
       if (uri == NULL)
         return s3dlio_tool_usage_error (context, error->message);
       g_ptr_array_add (uris, uri);
-      if (!(client = s3dlio_tool_make_client (&error)) ||
-          !(info = s3dlio_client_stat (client, uri, s3dlio_tool_get_cancellable (), &error)))
+      if (!(client = s3dlio_tool_make_client (&error)))
+        return s3dlio_tool_client_failed (context, error);
+      if (!(info = s3dlio_client_stat (client, uri, s3dlio_tool_get_cancellable (), &error)))
         return s3dlio_tool_failed (error);
       total_bytes = s3dlio_object_info_get_size (info);
       cpu_label = "CPU s/GiB";
@@ -315,8 +316,9 @@ s3dlio_tool_bench (int      argc,
       total_bytes = size * count;
 
       server_uri = s3dlio_server_get_uri (server);
-      if (!(config = s3dlio_tool_make_config (&error)) ||
-          !(endpoint = s3dlio_endpoint_new (server_uri, NULL, &error)))
+      if (!(config = s3dlio_tool_make_config (&error)))
+        return s3dlio_tool_client_failed (context, error);
+      if (!(endpoint = s3dlio_endpoint_new (server_uri, NULL, &error)))
         return s3dlio_tool_failed (error);
       client = s3dlio_client_new (endpoint, NULL, config);
       cpu_label = "CPU s/GiB*";

@@ -53,7 +53,7 @@ s3dlio_tool_cat (int      argc,
     }
 
   if (!(client = s3dlio_tool_make_client (&error)))
-    return s3dlio_tool_failed (error);
+    return s3dlio_tool_client_failed (context, error);
 
   out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
   for (guint i = 0; i < uris->len; i++)

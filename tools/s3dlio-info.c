@@ -112,7 +112,7 @@ s3dlio_tool_info (int      argc,
   if (!(uri = s3dlio_tool_parse_location (argv[1], &error)))
     return s3dlio_tool_usage_error (context, error->message);
   if (!(client = s3dlio_tool_make_client (&error)))
-    return s3dlio_tool_failed (error);
+    return s3dlio_tool_client_failed (context, error);
 
   info = s3dlio_client_stat (client, uri, s3dlio_tool_get_cancellable (), &error);
   if (info == NULL)

@@ -46,11 +46,11 @@ static const GOptionEntry global_entries[] = {
 
 static const GOptionEntry tuning_entries[] = {
   { "part-size", 0, 0, G_OPTION_ARG_STRING, &s3dlio_tool_options.part_size,
-    N_("Size of each ranged GET (S3DLIO_GET_PART_SIZE)"), N_("SIZE") },
+    N_("Size of each ranged GET or uploaded part (S3DLIO_GET_PART_SIZE, S3DLIO_PUT_PART_SIZE)"), N_("SIZE") },
   { "inflight", 0, 0, G_OPTION_ARG_STRING, &s3dlio_tool_options.inflight,
-    N_("Ranged GETs in flight per object (S3DLIO_GET_INFLIGHT)"), N_("N") },
+    N_("Ranged GETs or parts in flight per object (S3DLIO_GET_INFLIGHT, S3DLIO_PUT_INFLIGHT)"), N_("N") },
   { "threshold", 0, 0, G_OPTION_ARG_STRING, &s3dlio_tool_options.threshold,
-    N_("Split objects of at least this size (S3DLIO_GET_THRESHOLD)"), N_("SIZE") },
+    N_("Split objects of at least this size (S3DLIO_GET_THRESHOLD, S3DLIO_PUT_THRESHOLD)"), N_("SIZE") },
   { "connections", 0, 0, G_OPTION_ARG_STRING, &s3dlio_tool_options.connections,
     N_("Connections per host (S3DLIO_MAX_HTTP_CONNECTIONS)"), N_("N") },
   { "threads", 0, 0, G_OPTION_ARG_STRING, &s3dlio_tool_options.threads,
@@ -125,14 +125,55 @@ s3dlio_tool_failed (const GError *error)
   return S3DLIO_TOOL_EXIT_FAILED;
 }
 
+int
+s3dlio_tool_client_failed (GOptionContext *context,
+                           const GError   *error)
+{
+  /* The library says INVALID_ARGUMENT for what it was given (--region,
+   * --endpoint-url, the tuning options); the environment and the profile
+   * files give INVALID_CONFIG. */
+  if (g_error_matches (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT))
+    return s3dlio_tool_usage_error (context, error->message);
+  return s3dlio_tool_failed (error);
+}
+
+void
+s3dlio_tool_message (const char *format,
+                     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  s3dlio_tool_end_progress ();
+  g_printerr ("s3dlio: %s\n", message);
+}
+
+void
+s3dlio_tool_print_batch_summary (S3dlioBatch *batch)
+{
+  double seconds = s3dlio_batch_get_elapsed (batch);
+  guint64 bytes = s3dlio_batch_get_bytes_done (batch);
+  guint n = s3dlio_batch_get_objects_done (batch);
+  g_autofree char *bytes_text = g_strdup_printf ("%" G_GUINT64_FORMAT, bytes);
+
+  s3dlio_tool_message (g_dngettext (GETTEXT_PACKAGE,
+                                    "%u object, %s bytes in %.3f s (%.2f GB/s)",
+                                    "%u objects, %s bytes in %.3f s (%.2f GB/s)", n),
+                       n, bytes_text, seconds, seconds > 0 ? bytes / seconds / 1e9 : 0.0);
+}
+
 void
 s3dlio_tool_apply_output_options (void)
 {
-  /* G_MESSAGES_DEBUG is read when the first message is logged. */
+  /* G_MESSAGES_DEBUG is read when the first message is logged. --verbose
+   * prints with g_printerr(): GLib matches debug domains as substrings, so
+   * "s3dlio-tool" alone would let the library's "s3dlio" through. */
   if (s3dlio_tool_options.debug)
     g_setenv ("G_MESSAGES_DEBUG", "s3dlio s3dlio-tool", TRUE);
-  else if (s3dlio_tool_options.verbose)
-    g_setenv ("G_MESSAGES_DEBUG", "s3dlio-tool", TRUE);
 }
 
 static gboolean
@@ -163,9 +204,9 @@ s3dlio_tool_make_config (GError **error)
   S3dlioToolOptions *o = &s3dlio_tool_options;
 
   if (config == NULL ||
-      !set_knob (config, "part-size", "part-size", o->part_size, error) ||
-      !set_knob (config, "max-inflight", "inflight", o->inflight, error) ||
-      !set_knob (config, "threshold", "threshold", o->threshold, error) ||
+      !set_knob (config, o->upload ? "upload-part-size" : "part-size", "part-size", o->part_size, error) ||
+      !set_knob (config, o->upload ? "upload-inflight" : "max-inflight", "inflight", o->inflight, error) ||
+      !set_knob (config, o->upload ? "upload-threshold" : "threshold", "threshold", o->threshold, error) ||
       !set_knob (config, "max-connections-per-host", "connections", o->connections, error) ||
       !set_knob (config, "worker-threads", "threads", o->threads, error) ||
       !set_knob (config, "max-retries", "retries", o->retries, error))
@@ -191,7 +232,7 @@ s3dlio_tool_make_client (GError **error)
   if (o->path_style && o->virtual_hosted)
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                           "--path-style and --virtual-hosted cannot be used together");
+                           _("--path-style and --virtual-hosted cannot be used together"));
       return NULL;
     }
   if (o->path_style)
@@ -209,19 +250,17 @@ s3dlio_tool_make_client (GError **error)
 
   if (o->no_sign_request)
     credentials = s3dlio_credentials_new_anonymous ();
+  /* Without credentials, the error says where it looked and points to
+   * --no-sign-request. */
   else if (!(credentials = s3dlio_credentials_new_from_environment (o->profile, error)))
-    {
-      if (g_error_matches (*error, S3DLIO_ERROR, S3DLIO_ERROR_NO_CREDENTIALS))
-        g_prefix_error (error, "%s ", "(use --no-sign-request for public buckets)");
-      return NULL;
-    }
+    return NULL;
 
   if (o->verbose)
     {
       g_autofree char *where = s3dlio_endpoint_to_string (endpoint);
       g_autofree char *who = s3dlio_credentials_to_string (credentials);
 
-      g_printerr ("s3dlio: endpoint %s, %s\n", where, who);
+      s3dlio_tool_message (_("endpoint %s, %s"), where, who);
     }
 
   return s3dlio_client_new (endpoint, credentials, config);
@@ -255,6 +294,41 @@ s3dlio_tool_parse_location (const char  *text,
     }
 
   return s3dlio_uri_parse (text, error);
+}
+
+S3dlioUri *
+s3dlio_tool_parse_s3_uri (const char  *text,
+                          GError     **error)
+{
+  g_autoptr(S3dlioUri) uri = s3dlio_tool_parse_location (text, error);
+
+  if (uri == NULL)
+    return NULL;
+  if (s3dlio_uri_get_scheme (uri) != S3DLIO_URI_SCHEME_S3)
+    {
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                   _("“%s” is not an s3:// URI"), text);
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
+}
+
+/* "s3://bucket" or "s3://bucket/": a bucket and nothing else. */
+S3dlioUri *
+s3dlio_tool_parse_bucket_uri (const char  *text,
+                              GError     **error)
+{
+  g_autoptr(S3dlioUri) uri = s3dlio_tool_parse_s3_uri (text, error);
+
+  if (uri == NULL)
+    return NULL;
+  if (s3dlio_uri_get_key (uri)[0] != '\0')
+    {
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                   _("“%s” names a key: give a bucket, as s3://BUCKET"), text);
+      return NULL;
+    }
+  return g_steal_pointer (&uri);
 }
 
 /* Signals: a thread of its own waits for them, since the operations run
@@ -321,23 +395,37 @@ format_eta (double seconds)
   return g_strdup_printf ("%u:%02u", s / 60, s % 60);
 }
 
+/* One line, redrawn in place: "12.0 MiB / 1.0 GiB  1%  2.10 GB/s  ETA 0:04  DETAIL". */
 static void
-draw_progress (S3dlioTransfer *transfer,
-               gpointer        user_data)
+draw_progress (guint64     done,
+               guint64     total,
+               double      rate,
+               const char *detail)
 {
-  guint64 total = s3dlio_transfer_get_length (transfer);
-  guint64 done = s3dlio_transfer_get_bytes_done (transfer);
-  double rate = s3dlio_transfer_get_throughput (transfer);
   g_autofree char *done_text = g_format_size_full (done, G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *total_text = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
-  g_autofree char *eta = NULL;
+  g_autofree char *eta = rate > 0 ? format_eta (total > done ? (total - done) / rate : 0) : g_strdup ("-:--");
   double percent = total > 0 ? 100.0 * MIN (done, total) / total : 0;
 
-  eta = format_eta (rate > 0 && total > done ? (total - done) / rate : 0);
-  g_printerr ("\r%s / %s  %3.0f%%  %.2f GB/s  ETA %s  %u in flight   ",
-              done_text, total_text, percent, rate / 1e9, eta,
-              s3dlio_transfer_get_parts_in_flight (transfer));
+  if (total > 0)
+    g_printerr ("\r%s / %s  %3.0f%%  %.2f GB/s  %s %s  %s   ",
+                done_text, total_text, percent, rate / 1e9, _("ETA"), eta, detail);
+  else
+    g_printerr ("\r%s  %.2f GB/s  %s   ", done_text, rate / 1e9, detail);
   progress_drawn = TRUE;
+}
+
+static void
+transfer_progress (S3dlioTransfer *transfer,
+                   gpointer        user_data)
+{
+  guint in_flight = s3dlio_transfer_get_parts_in_flight (transfer);
+  g_autofree char *detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u part in flight",
+                                                          "%u parts in flight", in_flight),
+                                             in_flight);
+
+  draw_progress (s3dlio_transfer_get_bytes_done (transfer), s3dlio_transfer_get_length (transfer),
+                 s3dlio_transfer_get_throughput (transfer), detail);
 }
 
 void
@@ -347,7 +435,54 @@ s3dlio_tool_attach_progress (S3dlioTransfer *transfer)
     return;
 
   s3dlio_transfer_set_progress_interval (transfer, 250);
-  g_signal_connect (transfer, "progress", G_CALLBACK (draw_progress), NULL);
+  g_signal_connect (transfer, "progress", G_CALLBACK (transfer_progress), NULL);
+}
+
+static void
+upload_progress (S3dlioUpload *upload,
+                 gpointer      user_data)
+{
+  guint in_flight = s3dlio_upload_get_parts_in_flight (upload);
+  g_autofree char *detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u part in flight",
+                                                          "%u parts in flight", in_flight),
+                                             in_flight);
+
+  draw_progress (s3dlio_upload_get_bytes_done (upload), s3dlio_upload_get_total_size (upload),
+                 s3dlio_upload_get_throughput (upload), detail);
+}
+
+void
+s3dlio_tool_attach_upload_progress (S3dlioUpload *upload)
+{
+  if (!s3dlio_tool_show_progress ())
+    return;
+
+  s3dlio_upload_set_progress_interval (upload, 250);
+  g_signal_connect (upload, "progress", G_CALLBACK (upload_progress), NULL);
+}
+
+static void
+batch_progress (S3dlioBatch *batch,
+                gpointer     user_data)
+{
+  guint n = s3dlio_batch_get_n_objects (batch);
+  g_autofree char *detail = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u/%u object, %u in flight",
+                                                          "%u/%u objects, %u in flight", n),
+                                             s3dlio_batch_get_objects_done (batch), n,
+                                             s3dlio_batch_get_objects_in_flight (batch));
+
+  draw_progress (s3dlio_batch_get_bytes_done (batch), s3dlio_batch_get_total_bytes (batch),
+                 s3dlio_batch_get_average_throughput (batch), detail);
+}
+
+void
+s3dlio_tool_attach_batch_progress (S3dlioBatch *batch)
+{
+  if (!s3dlio_tool_show_progress ())
+    return;
+
+  s3dlio_batch_set_progress_interval (batch, 250);
+  g_signal_connect (batch, "progress", G_CALLBACK (batch_progress), NULL);
 }
 
 void
@@ -365,6 +500,57 @@ s3dlio_tool_format_size (guint64  size,
   if (human)
     return g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
   return g_strdup_printf ("%" G_GUINT64_FORMAT, size);
+}
+
+char *
+s3dlio_tool_format_date (GDateTime *date)
+{
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (date == NULL)
+    return NULL;
+  utc = g_date_time_to_utc (date);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+void
+s3dlio_tool_json_add_string (JsonBuilder *builder,
+                             const char  *name,
+                             const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+s3dlio_tool_json_add_int (JsonBuilder *builder,
+                          const char  *name,
+                          gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+s3dlio_tool_json_add_double (JsonBuilder *builder,
+                             const char  *name,
+                             double       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+void
+s3dlio_tool_json_add_date (JsonBuilder *builder,
+                           const char  *name,
+                           GDateTime   *date)
+{
+  g_autofree char *text = s3dlio_tool_format_date (date);
+
+  s3dlio_tool_json_add_string (builder, name, text);
 }
 
 void

@@ -42,6 +42,10 @@ typedef struct {
   char     *retries;
   gboolean  head_first;
   gboolean  single;
+
+  /* Set by commands that upload: --part-size, --inflight and --threshold
+   * then tune uploads (S3DLIO_PUT_*) instead of GETs. */
+  gboolean  upload;
 } S3dlioToolOptions;
 
 extern S3dlioToolOptions s3dlio_tool_options;
@@ -53,6 +57,40 @@ int             s3dlio_tool_cat     (int argc, char **argv, gboolean do_help);
 int             s3dlio_tool_info    (int argc, char **argv, gboolean do_help);
 int             s3dlio_tool_bench   (int argc, char **argv, gboolean do_help);
 int             s3dlio_tool_serve   (int argc, char **argv, gboolean do_help);
+int             s3dlio_tool_ls      (int argc, char **argv, gboolean do_help);
+int             s3dlio_tool_put     (int argc, char **argv, gboolean do_help);
+int             s3dlio_tool_rm      (int argc, char **argv, gboolean do_help);
+int             s3dlio_tool_cp      (int argc, char **argv, gboolean do_help);
+int             s3dlio_tool_presign (int argc, char **argv, gboolean do_help);
+int             s3dlio_tool_mb      (int argc, char **argv, gboolean do_help);
+int             s3dlio_tool_rb      (int argc, char **argv, gboolean do_help);
+
+/* The transfers behind get, put and cp (s3dlio-get.c, s3dlio-put.c). Each
+ * prints what it did and its errors, and returns an exit code. */
+
+/* Downloads @uri to @dest: a file, into a directory (an existing one, or
+ * a path ending with "/"), "-" for stdout, or the object's name here when
+ * %NULL. */
+int             s3dlio_tool_download_object      (S3dlioClient    *client,
+                                                  S3dlioUri       *uri,
+                                                  const char      *dest);
+/* Downloads every object under @prefix into @directory, @jobs at a time. */
+int             s3dlio_tool_download_prefix      (S3dlioClient    *client,
+                                                  S3dlioUri       *prefix,
+                                                  const char      *directory,
+                                                  guint            jobs);
+/* Uploads the file @source ("-": stdin) to @uri; a prefix @uri (ending
+ * with "/") gets the file's name appended. */
+int             s3dlio_tool_upload_file          (S3dlioClient    *client,
+                                                  const char      *source,
+                                                  S3dlioUri       *uri,
+                                                  const char      *content_type,
+                                                  GHashTable      *metadata);
+/* Uploads every file under @directory to @prefix, @jobs at a time. */
+int             s3dlio_tool_upload_directory     (S3dlioClient    *client,
+                                                  const char      *directory,
+                                                  S3dlioUri       *prefix,
+                                                  guint            jobs);
 
 /* A context for a command, with the global (and, for transfer commands,
  * the tuning) options already added. */
@@ -69,6 +107,15 @@ int             s3dlio_tool_usage_error          (GOptionContext  *context,
 int             s3dlio_tool_show_help            (GOptionContext  *context);
 /* Prints "s3dlio: MESSAGE" on stderr; returns S3DLIO_TOOL_EXIT_FAILED. */
 int             s3dlio_tool_failed               (const GError    *error);
+/* For an error of s3dlio_tool_make_client(): a bad option value is a
+ * usage error, anything else a failure. */
+int             s3dlio_tool_client_failed        (GOptionContext  *context,
+                                                  const GError    *error);
+/* "N objects, B bytes in S s (R GB/s)" on stderr, at the end of a batch. */
+void            s3dlio_tool_print_batch_summary  (S3dlioBatch     *batch);
+/* Prints "s3dlio: MESSAGE" on stderr, below any progress line. */
+void            s3dlio_tool_message              (const char      *format,
+                                                  ...) G_GNUC_PRINTF (1, 2);
 
 /* Sets up logging (--verbose, --debug) once options are parsed. */
 void            s3dlio_tool_apply_output_options (void);
@@ -82,6 +129,12 @@ S3dlioClient   *s3dlio_tool_make_client          (GError         **error);
 /* Parses a URI argument; plain local paths become file:// URIs. */
 S3dlioUri      *s3dlio_tool_parse_location       (const char      *text,
                                                   GError         **error);
+/* Parses an argument that must be an s3:// URI. */
+S3dlioUri      *s3dlio_tool_parse_s3_uri         (const char      *text,
+                                                  GError         **error);
+/* Parses "s3://bucket" or "s3://bucket/": a bucket, no key. */
+S3dlioUri      *s3dlio_tool_parse_bucket_uri     (const char      *text,
+                                                  GError         **error);
 
 /* Blocks SIGINT and SIGTERM in every thread and starts one that turns them
  * into a cancellation. Call first thing in main(). */
@@ -93,15 +146,36 @@ GCancellable   *s3dlio_tool_get_cancellable      (void);
 
 /* Whether a progress line should be drawn on stderr. */
 gboolean        s3dlio_tool_show_progress        (void);
-/* Draws and updates a progress line for @transfer while it runs. */
+/* Draws and updates a progress line while a transfer, an upload or a
+ * batch runs. */
 void            s3dlio_tool_attach_progress      (S3dlioTransfer  *transfer);
+void            s3dlio_tool_attach_upload_progress (S3dlioUpload  *upload);
+void            s3dlio_tool_attach_batch_progress (S3dlioBatch    *batch);
+/* Ends the progress line, if one was drawn. */
 void            s3dlio_tool_end_progress         (void);
 
 /* "1.5 GiB" with -h, else the number of bytes. */
 char           *s3dlio_tool_format_size          (guint64          size,
                                                   gboolean         human);
 
+/* "2024-05-01T12:00:00Z", or %NULL for %NULL. */
+char           *s3dlio_tool_format_date          (GDateTime       *date);
+
 /* Prints one JSON object on stdout, on one line. */
 void            s3dlio_tool_print_json           (JsonBuilder     *builder);
+/* Adds a member whose value is @value, or null. */
+void            s3dlio_tool_json_add_string      (JsonBuilder     *builder,
+                                                  const char      *name,
+                                                  const char      *value);
+void            s3dlio_tool_json_add_int         (JsonBuilder     *builder,
+                                                  const char      *name,
+                                                  gint64           value);
+void            s3dlio_tool_json_add_double      (JsonBuilder     *builder,
+                                                  const char      *name,
+                                                  double           value);
+/* Adds "last_modified" and the like: an ISO 8601 date, or null. */
+void            s3dlio_tool_json_add_date        (JsonBuilder     *builder,
+                                                  const char      *name,
+                                                  GDateTime       *date);
 
 G_END_DECLS

@@ -19,11 +19,18 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "get",   s3dlio_tool_get,   N_("Download objects to files, a directory or stdout") },
-  { "cat",   s3dlio_tool_cat,   N_("Write objects to stdout, in order") },
-  { "info",  s3dlio_tool_info,  N_("Show an object's size, ETag, date, type and metadata") },
-  { "bench", s3dlio_tool_bench, N_("Measure single, HEAD-first and size-aware GETs") },
-  { "serve", s3dlio_tool_serve, N_("Serve a directory as a local S3 endpoint") },
+  { "ls",      s3dlio_tool_ls,      N_("List buckets, or objects and prefixes") },
+  { "get",     s3dlio_tool_get,     N_("Download objects to files, a directory or stdout") },
+  { "cat",     s3dlio_tool_cat,     N_("Write objects to stdout, in order") },
+  { "info",    s3dlio_tool_info,    N_("Show an object's size, ETag, date, type and metadata") },
+  { "put",     s3dlio_tool_put,     N_("Upload files or a directory") },
+  { "cp",      s3dlio_tool_cp,      N_("Copy between local files and objects, or objects on the server") },
+  { "rm",      s3dlio_tool_rm,      N_("Delete objects, or everything under a prefix") },
+  { "presign", s3dlio_tool_presign, N_("Print a presigned URL for an object") },
+  { "mb",      s3dlio_tool_mb,      N_("Make a bucket") },
+  { "rb",      s3dlio_tool_rb,      N_("Remove a bucket") },
+  { "bench",   s3dlio_tool_bench,   N_("Measure single, HEAD-first and size-aware GETs") },
+  { "serve",   s3dlio_tool_serve,   N_("Serve a directory as a local S3 endpoint") },
 };
 
 static void
@@ -65,6 +72,7 @@ main (int   argc,
 
   if (argc < 2)
     {
+      g_printerr ("s3dlio: %s\n\n", _("Give a command"));
       usage (stderr);
       return S3DLIO_TOOL_EXIT_USAGE;
     }

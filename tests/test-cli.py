@@ -1,0 +1,972 @@
+#!/usr/bin/python3
+# End-to-end tests of the s3dlio command-line tool: every command against
+# endpoints served by "s3dlio serve" (a directory, memory, with SigV4
+# credentials, with an injected stall), checking files byte for byte, the
+# JSON output, the exit codes (0 ok, 1 usage, 2 failed), progress, signals
+# and that secrets never show.
+#
+# Usage: test-cli.py PATH-TO-s3dlio
+#
+# SPDX-License-Identifier: Apache-2.0
+
+import atexit
+import ctypes
+import hashlib
+import json
+import os
+import pty
+import re
+import select
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+if len(sys.argv) != 2:
+    sys.exit("usage: test-cli.py PATH-TO-s3dlio")
+TOOL = os.path.abspath(sys.argv[1])
+
+# Control our own environment: nothing from the machine (AWS profiles,
+# S3DLIO_* tuning, proxies, translations) may leak into the tool.
+for name in list(os.environ):
+    if name.startswith(("AWS_", "S3DLIO_")) or name.lower().endswith("_proxy"):
+        del os.environ[name]
+TOP = tempfile.mkdtemp(prefix="s3dlio-cli-test-")
+os.environ["HOME"] = os.path.join(TOP, "home")
+os.makedirs(os.environ["HOME"])
+os.environ["GIO_USE_PROXY_RESOLVER"] = "dummy"
+os.environ["LC_ALL"] = "C.UTF-8"
+os.environ["LANGUAGE"] = "C"
+os.environ.pop("G_MESSAGES_DEBUG", None)
+
+RUN_TIMEOUT = 60        # seconds for any one command
+SERVE_TIMEOUT = 10      # seconds for "serve" to print its URL
+SECRET = "cli-test-secret/Do+Not+Print"
+ACCESS_KEY_ID = "AKIDCLITEST"
+
+tests = []
+servers = []
+
+
+def test(func):
+    tests.append(func)
+    return func
+
+
+# {{{ Helpers
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path):
+    with open(path, "rb") as f:
+        return sha256(f.read())
+
+
+def write_file(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+    return data
+
+
+def read_file(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def fresh_dir(name):
+    path = os.path.join(TOP, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def tree(directory):
+    """{relative path: sha256} of every file under directory."""
+    result = {}
+    for root, _, files in os.walk(directory):
+        for name in files:
+            path = os.path.join(root, name)
+            result[os.path.relpath(path, directory)] = file_sha256(path)
+    return result
+
+
+class Result:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode = returncode
+        self.stdout = stdout            # bytes
+        self.stderr = stderr.replace("\u00a0", " ")
+
+    @property
+    def text(self):
+        # g_format_size() puts a no-break space before the unit.
+        return self.stdout.decode("utf-8").replace("\u00a0", " ")
+
+    @property
+    def lines(self):
+        return self.text.splitlines()
+
+    def __repr__(self):
+        return "exit %d, stdout %r, stderr %r" % (self.returncode, self.stdout[:500], self.stderr[:2000])
+
+
+def run(*args, env=None, input=None, cwd=None, timeout=RUN_TIMEOUT):
+    p = subprocess.run([TOOL] + [str(a) for a in args], input=input, cwd=cwd or TOP,
+                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout)
+    return Result(p.returncode, p.stdout, p.stderr.decode("utf-8", "replace"))
+
+
+def ok(result):
+    assert result.returncode == 0, result
+    return result
+
+
+def usage_error(result, *fragments):
+    assert result.returncode == 1, result
+    assert result.stderr.startswith("s3dlio: "), result
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result)
+    assert result.stdout == b"", result
+    return result
+
+
+def failed(result, *fragments):
+    assert result.returncode == 2, result
+    assert "s3dlio: " in result.stderr, result
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result)
+    return result
+
+
+def json_lines(result):
+    """Every line of stdout parsed as one JSON object."""
+    objects = [json.loads(line) for line in result.lines]
+    for o in objects:
+        assert isinstance(o, dict), result
+    return objects
+
+
+def die_with_parent():
+    """Run in the child: SIGTERM when the test dies, however it dies."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class Server:
+    """"s3dlio serve", started and stopped by the test."""
+
+    def __init__(self, *args, env=None):
+        # Its log goes to a file: a pipe nobody reads could fill up.
+        self.log_path = os.path.join(TOP, "serve-%d.log" % len(servers))
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen([TOOL, "serve"] + list(args), env=env,
+                                            stdout=subprocess.PIPE, stderr=log,
+                                            preexec_fn=die_with_parent)
+        servers.append(self)
+        self.url = self._read_url()
+
+    def _read_url(self):
+        selector = selectors.DefaultSelector()
+        selector.register(self.process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + SERVE_TIMEOUT
+        output = b""
+        while time.monotonic() < deadline and b"\n" not in output:
+            if not selector.select(timeout=max(0, deadline - time.monotonic())):
+                break
+            chunk = os.read(self.process.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            output += chunk
+        selector.close()
+        match = re.search(rb"http://127\.0\.0\.1:\d+", output)
+        assert match, "serve printed no URL: %r" % output
+        return match.group(0).decode()
+
+    def options(self):
+        return ["--endpoint-url", self.url, "--no-sign-request"]
+
+    def stop(self):
+        if self.process.stdout.closed:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process.stdout.close()
+
+
+def s3(*args, **kwargs):
+    """Runs the tool against the directory-backed endpoint, anonymously."""
+    return run(*(list(args) + DIR.options()), **kwargs)
+
+
+def run_on_terminal(*args, timeout=RUN_TIMEOUT):
+    """Runs the tool with its stderr on a pseudo-terminal."""
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.Popen([TOOL] + list(args), cwd=TOP, stdout=subprocess.PIPE, stderr=slave)
+        os.close(slave)
+        slave = -1
+        output = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], max(0, deadline - time.monotonic()))
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:         # EIO: the other end is closed
+                break
+            if not chunk:
+                break
+            output += chunk
+        stdout, _ = p.communicate(timeout=max(1, deadline - time.monotonic()))
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    return Result(p.returncode, stdout, output.decode("utf-8", "replace"))
+
+
+def closed_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def no_progress(result):
+    assert "\r" not in result.stderr, result
+    assert "GB/s" not in result.stderr, result
+
+# }}}
+# {{{ Fixtures
+
+@atexit.register
+def stop_servers():
+    for server in servers:
+        server.stop()
+
+
+ROOT = os.path.join(TOP, "root")        # served by DIR: bucket "data"
+DATA = {
+    "small.txt": b"hello, s3dlio\n",
+    "dir/a.bin": os.urandom(100 * 1024),
+    "dir/sub/b.bin": os.urandom(3 * 1024 * 1024 + 17),
+    "dir/sub/deeper/c.txt": b"c" * 1000,
+    "big.bin": os.urandom(24 * 1024 * 1024 + 5),
+}
+for key, value in DATA.items():
+    write_file(os.path.join(ROOT, "data", key), value)
+os.makedirs(os.path.join(ROOT, "scratch"))
+
+DIR = Server(ROOT)
+
+# }}}
+# {{{ Dispatch, help and usage errors
+
+
+@test
+def version_and_help():
+    r = ok(run("version"))
+    assert re.fullmatch(r"s3dlio \d+\.\d+\.\d+\n", r.text), r
+    r = ok(run("help"))
+    for command in ("ls", "get", "cat", "info", "put", "cp", "rm", "presign", "mb", "rb", "bench", "serve"):
+        assert re.search(r"^  %s " % command, r.text, re.M), (command, r)
+    for command in ("ls", "get", "put", "cp", "rm", "presign", "mb", "rb", "info", "cat"):
+        r = ok(run("help", command))
+        assert ("s3dlio %s" % command) in r.text, r
+        r = ok(run(command, "--help"))
+        assert "Usage:" in r.text, r
+    r = ok(run("get", "--help-all"))
+    assert "--part-size" in r.text and "--endpoint-url" in r.text, r
+
+
+@test
+def usage_errors():
+    usage_error(run(), "Usage:")
+    usage_error(run("frobnicate"), "Unknown command")
+    usage_error(run("help", "frobnicate"), "Unknown command")
+    usage_error(run("get", "--bogus", "s3://data/small.txt"), "--bogus")
+    usage_error(run("ls", "--bogus"), "--bogus")
+    usage_error(s3("get"), "Give an object URI")
+    usage_error(s3("cat"), "Give at least one object URI")
+    usage_error(s3("info"), "Give one object URI")
+    usage_error(s3("put", "x"), "Give a file and an s3:// URI")
+    usage_error(s3("cp", "x"), "Give a source and a destination")
+    usage_error(s3("rm"), "Give at least one s3:// URI")
+    usage_error(s3("presign"), "Give one object URI")
+    usage_error(s3("mb"), "Give one bucket")
+    usage_error(s3("rb"), "Give one bucket")
+    usage_error(s3("ls", "s3://data/", "s3://data/"), "at most one")
+    # Bad URIs
+    usage_error(s3("get", "s3://Bad_Bucket/key", "out"), "Bad_Bucket")
+    usage_error(s3("get", "gopher://host/x", "out"))
+    usage_error(s3("ls", "not/a/uri"), "is not an s3:// URI")
+    usage_error(s3("info", "s3://"))
+    usage_error(s3("mb", "s3://data/key"), "names a key")
+    usage_error(s3("rb", "s3://data/key"), "names a key")
+    usage_error(s3("get", "local-file", "out"), "s3:// URI")
+    usage_error(s3("put", "s3://data/small.txt", "s3://data/x"), "local file")
+    usage_error(s3("cp", "a.txt", "b.txt"), "One of SRC and DST must be an s3:// URI")
+    # Bad values
+    usage_error(s3("get", "--part-size", "abc", "s3://data/small.txt", "out"), "--part-size", "abc")
+    usage_error(s3("get", "--inflight", "lots", "s3://data/small.txt", "out"), "--inflight")
+    usage_error(s3("put", "--threshold", "1X", "x", "s3://data/x"), "--threshold")
+    usage_error(s3("get", "-j", "0", "-r", "s3://data/dir/", "out"), "--jobs")
+    usage_error(s3("get", "-j", "many", "s3://data/small.txt"), "many")
+    usage_error(s3("presign", "--expires", "0", "s3://data/small.txt"), "--expires")
+    usage_error(s3("presign", "--expires", "604801", "s3://data/small.txt"), "--expires")
+    usage_error(s3("put", "--metadata", "novalue", "x", "s3://data/x"), "NAME=VALUE")
+    usage_error(s3("info", "--region", "Not A Region", "s3://data/small.txt"), "region")
+    usage_error(run("info", "--endpoint-url", "ftp://x", "--no-sign-request", "s3://data/small.txt"), "endpoint")
+    usage_error(s3("info", "--path-style", "--virtual-hosted", "s3://data/small.txt"), "--path-style")
+    usage_error(run("serve", "--fault", "explode", ROOT), "--fault")
+    usage_error(run("serve", "--fault", "stall,ms=x", ROOT), "ms")
+    # Missing or contradictory arguments
+    usage_error(s3("get", "s3://data/dir/", "out"), "prefix", "-r")
+    usage_error(s3("get", "-r", "s3://data/dir/"), "directory")
+    usage_error(s3("get", "--discard", "s3://data/small.txt", "out"), "--discard")
+    usage_error(s3("get", "--json", "s3://data/small.txt", "-"), "--json")
+    usage_error(s3("rm", "s3://data/dir/"), "prefix", "-r")
+    usage_error(s3("rm", "s3://data"), "prefix", "-r")
+    usage_error(s3("put", ROOT, "s3://data/x/"), "is a directory", "-r")
+    usage_error(s3("put", "-", "s3://data/x/"), "full key")
+    usage_error(s3("cp", "-r", "s3://data/dir/", "s3://data/copy/"), "-r")
+    usage_error(s3("ls", "-r"), "-r")
+    # Nothing was written by any of them.
+    assert not os.path.exists(os.path.join(TOP, "out"))
+
+
+# }}}
+# {{{ ls and info
+
+
+@test
+def ls_buckets():
+    r = ok(s3("ls"))
+    assert r.lines == ["data", "scratch"], r
+    objects = json_lines(ok(s3("ls", "--json")))
+    assert [o["name"] for o in objects] == ["data", "scratch"], objects
+    assert all(o["type"] == "bucket" and o["uri"] == "s3://" + o["name"] for o in objects), objects
+    r = ok(s3("ls", "-l"))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +data", r.lines[0]), r
+
+
+@test
+def ls_objects():
+    r = ok(s3("ls", "s3://data/"))
+    assert r.lines == ["big.bin", "dir/", "small.txt"], r
+    r = ok(s3("ls", "s3://data"))
+    assert r.lines == ["big.bin", "dir/", "small.txt"], r
+    r = ok(s3("ls", "s3://data/dir/"))
+    assert r.lines == ["dir/a.bin", "dir/sub/"], r
+    # A prefix without "/" is literal, as S3 has it.
+    r = ok(s3("ls", "s3://data/sm"))
+    assert r.lines == ["small.txt"], r
+    r = ok(s3("ls", "-r", "s3://data/"))
+    assert r.lines == sorted(DATA), r
+    r = ok(s3("ls", "-r", "s3://data/dir/sub/"))
+    assert r.lines == ["dir/sub/b.bin", "dir/sub/deeper/c.txt"], r
+    r = ok(s3("ls", "s3://data/nothing-here/"))
+    assert r.stdout == b"", r
+
+
+@test
+def ls_long_and_human():
+    r = ok(s3("ls", "-l", "s3://data/"))
+    rows = {line.split()[-1]: line for line in r.lines}
+    assert set(rows) == {"big.bin", "dir/", "small.txt"}, r
+    assert rows["dir/"].split()[0] == "DIR", r
+    fields = rows["big.bin"].split()
+    assert fields[0] == str(len(DATA["big.bin"])), r
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", fields[1]), r
+    assert re.fullmatch(r'"[^"]+"', fields[2]), r
+
+    r = ok(s3("ls", "-l", "-h", "s3://data/"))
+    rows = {line.split()[-1]: line for line in r.lines}
+    assert " 24.0 MiB " in rows["big.bin"], r
+    assert " 14 bytes " in rows["small.txt"], r
+    r = ok(s3("ls", "-lh", "-r", "s3://data/dir/"))
+    rows = {line.split()[-1]: line for line in r.lines}
+    assert " 100.0 KiB " in rows["dir/a.bin"], r
+    assert " 3.0 MiB " in rows["dir/sub/b.bin"], r
+
+
+@test
+def ls_json():
+    objects = json_lines(ok(s3("ls", "--json", "s3://data/")))
+    assert [o["type"] for o in objects] == ["object", "prefix", "object"], objects
+    assert objects[1] == {"type": "prefix", "uri": "s3://data/dir/", "key": "dir/"}, objects
+    big = objects[0]
+    assert big["uri"] == "s3://data/big.bin" and big["size"] == len(DATA["big.bin"]), big
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", big["last_modified"]), big
+
+    objects = json_lines(ok(s3("ls", "--json", "-r", "s3://data/")))
+    assert {o["key"]: o["size"] for o in objects} == {k: len(v) for k, v in DATA.items()}, objects
+    info = json.loads(ok(s3("info", "--json", "s3://data/dir/a.bin")).text)
+    listed = [o for o in objects if o["key"] == "dir/a.bin"][0]
+    assert listed["etag"] == info["etag"], (listed, info)
+
+
+@test
+def info_text_and_json():
+    r = ok(s3("info", "s3://data/dir/sub/b.bin"))
+    fields = dict(line.split(": ", 1) for line in r.lines)
+    assert fields["uri"] == "s3://data/dir/sub/b.bin", r
+    assert fields["size"] == str(len(DATA["dir/sub/b.bin"])), r
+    assert fields["etag"].startswith('"'), r
+    assert re.match(r"\d{4}-\d\d-\d\dT", fields["last-modified"]), r
+    r = ok(s3("info", "-h", "s3://data/dir/sub/b.bin"))
+    assert "size: 3.0 MiB" in r.lines, r
+
+    lines = ok(s3("info", "--json", "s3://data/small.txt")).lines
+    assert len(lines) == 1
+    info = json.loads(lines[0])
+    assert info["uri"] == "s3://data/small.txt" and info["key"] == "small.txt", info
+    assert info["size"] == len(DATA["small.txt"]), info
+    assert info["metadata"] == {}, info
+    assert info["content_type"], info
+
+
+# }}}
+# {{{ get and cat
+
+
+@test
+def get_to_file_directory_stdout_and_discard():
+    out = fresh_dir("get")
+    r = ok(s3("get", "s3://data/dir/sub/b.bin", os.path.join(out, "b-copy.bin")))
+    assert r.stdout == b"", r
+    no_progress(r)
+    assert file_sha256(os.path.join(out, "b-copy.bin")) == sha256(DATA["dir/sub/b.bin"])
+
+    # Into an existing directory: the object's name.
+    ok(s3("get", "s3://data/dir/a.bin", out))
+    assert file_sha256(os.path.join(out, "a.bin")) == sha256(DATA["dir/a.bin"])
+
+    # A file:// URI is a local path too.
+    ok(s3("get", "s3://data/small.txt", "file://" + os.path.join(out, "via-uri.txt")))
+    assert read_file(os.path.join(out, "via-uri.txt")) == DATA["small.txt"]
+    os.unlink(os.path.join(out, "via-uri.txt"))
+    usage_error(s3("get", "s3://data/small.txt", "s3://data/other.txt"), "local path")
+
+    # No destination: the current directory.
+    ok(run("get", "s3://data/small.txt", *DIR.options(), cwd=out))
+    assert read_file(os.path.join(out, "small.txt")) == DATA["small.txt"]
+
+    # Standard output, byte for byte, with a large object in many parts.
+    r = ok(s3("get", "--part-size", "1M", "--inflight", "4", "s3://data/big.bin", "-"))
+    assert sha256(r.stdout) == sha256(DATA["big.bin"]), len(r.stdout)
+
+    # --discard reads everything and writes nothing.
+    before = sorted(os.listdir(out))
+    r = ok(s3("get", "--discard", "s3://data/big.bin"))
+    assert r.stdout == b"", r
+    assert str(len(DATA["big.bin"])) + " bytes" in r.stderr, r
+    assert sorted(os.listdir(out)) == before
+    assert not os.path.exists(os.path.join(TOP, "big.bin"))
+    assert sorted(os.listdir(out)) == ["a.bin", "b-copy.bin", "small.txt"], os.listdir(out)
+
+
+@test
+def get_ranged_parts_and_tuning():
+    out = fresh_dir("get-tuning")
+    path = os.path.join(out, "big.bin")
+    info = json.loads(ok(s3("get", "--json", "--part-size", "2M", "--threshold", "4M",
+                            "s3://data/big.bin", path)).text)
+    assert file_sha256(path) == sha256(DATA["big.bin"])
+    assert info["bytes"] == len(DATA["big.bin"]) and info["path"] == path, info
+    assert info["requests"] >= 12, info                     # 24 MiB in 2 MiB parts
+    assert info["error"] is None and info["uri"] == "s3://data/big.bin", info
+
+    info = json.loads(ok(s3("get", "--json", "--single", "s3://data/big.bin", path)).text)
+    assert info["requests"] == 1, info
+    assert file_sha256(path) == sha256(DATA["big.bin"])
+
+    # The S3DLIO_* environment is read, and options override it.
+    env = dict(os.environ, S3DLIO_GET_PART_SIZE="abc")
+    failed(run("get", *DIR.options(), "s3://data/small.txt", path, env=env), "S3DLIO_GET_PART_SIZE")
+    env = dict(os.environ, S3DLIO_GET_PART_SIZE="1M", S3DLIO_GET_THRESHOLD="1M")
+    info = json.loads(ok(run("get", "--json", *DIR.options(), "s3://data/dir/sub/b.bin", path, env=env)).text)
+    assert info["requests"] == 4, info
+    info = json.loads(ok(run("get", "--json", "--part-size", "2M", *DIR.options(),
+                             "s3://data/dir/sub/b.bin", path, env=env)).text)
+    assert info["requests"] == 2, info
+
+
+@test
+def cat_in_order():
+    r = ok(s3("cat", "s3://data/small.txt", "s3://data/dir/a.bin", "s3://data/small.txt",
+              "s3://data/big.bin"))
+    expected = DATA["small.txt"] + DATA["dir/a.bin"] + DATA["small.txt"] + DATA["big.bin"]
+    assert sha256(r.stdout) == sha256(expected), len(r.stdout)
+    no_progress(r)
+
+
+@test
+def get_recursive():
+    out = fresh_dir("get-r")
+    r = ok(s3("get", "-r", "-j", "3", "s3://data/dir/", out))
+    assert r.stdout == b"", r
+    expected = {k[len("dir/"):]: sha256(v) for k, v in DATA.items() if k.startswith("dir/")}
+    assert tree(out) == expected, tree(out)
+
+    # Without the trailing "/": the same directory, never "dirt".
+    out2 = fresh_dir("get-r2")
+    r = ok(s3("get", "-r", "-j", "1", "--json", "s3://data/dir", out2))
+    assert tree(out2) == expected
+    results = json_lines(r)
+    assert sorted(o["uri"] for o in results) == sorted("s3://data/" + k for k in DATA if k.startswith("dir/"))
+    for o in results:
+        assert o["error"] is None, o
+        assert o["bytes"] == len(DATA["dir/" + os.path.relpath(o["path"], out2)]), o
+
+    # Into a directory that does not exist yet.
+    out3 = os.path.join(fresh_dir("get-r3"), "new", "deeper")
+    ok(s3("cp", "-r", "s3://data/dir/sub/", out3))
+    assert tree(out3) == {"b.bin": sha256(DATA["dir/sub/b.bin"]),
+                          "deeper/c.txt": sha256(DATA["dir/sub/deeper/c.txt"])}
+
+    failed(s3("get", "-r", "s3://data/nothing/", fresh_dir("get-r4")), "no object")
+
+
+# }}}
+# {{{ put, cp, rm
+
+
+@test
+def put_single_and_multipart():
+    src = fresh_dir("put-src")
+    small = write_file(os.path.join(src, "small.dat"), os.urandom(1000))
+    big = write_file(os.path.join(src, "multi.dat"), os.urandom(12 * 1024 * 1024 + 3))
+
+    r = ok(s3("put", os.path.join(src, "small.dat"), "s3://scratch/p/small.dat"))
+    assert r.stdout == b"", r
+    no_progress(r)
+    assert read_file(os.path.join(ROOT, "scratch/p/small.dat")) == small
+
+    # Above the threshold: a multipart upload of 5 MiB parts.
+    r = ok(s3("put", "--json", "--threshold", "6M", "--part-size", "5M", "--inflight", "2",
+              os.path.join(src, "multi.dat"), "s3://scratch/p/"))
+    result = json.loads(r.text)
+    assert result["uri"] == "s3://scratch/p/multi.dat", result
+    assert result["parts"] == 3 and result["bytes"] == len(big), result
+    assert file_sha256(os.path.join(ROOT, "scratch/p/multi.dat")) == sha256(big)
+    out = fresh_dir("put-check")
+    ok(s3("get", "s3://scratch/p/multi.dat", out))
+    assert file_sha256(os.path.join(out, "multi.dat")) == sha256(big)
+
+    # Below it: one PUT.
+    result = json.loads(ok(s3("put", "--json", os.path.join(src, "multi.dat"), "s3://scratch/p/one.dat")).text)
+    assert result["parts"] <= 1 and result["requests"] == 1, result
+
+    # Standard input, size unknown.
+    r = ok(s3("put", "-", "s3://scratch/p/stdin.dat", input=big))
+    assert file_sha256(os.path.join(ROOT, "scratch/p/stdin.dat")) == sha256(big)
+
+    # A relative path, from the current directory.
+    ok(run("put", "small.dat", "s3://scratch/p/relative.dat", *DIR.options(), cwd=src))
+    assert read_file(os.path.join(ROOT, "scratch/p/relative.dat")) == small
+
+    failed(s3("put", os.path.join(src, "missing.dat"), "s3://scratch/p/missing.dat"), "missing.dat")
+    assert not os.path.exists(os.path.join(ROOT, "scratch/p/missing.dat"))
+    failed(s3("put", os.path.join(src, "small.dat"), "s3://no-such-bucket/x"), "no-such-bucket")
+
+
+@test
+def put_recursive():
+    src = fresh_dir("put-r")
+    files = {
+        "top.txt": b"top\n",
+        "a/one.bin": os.urandom(5000),
+        "a/b/two.bin": os.urandom(70000),
+        "a/b/c/three.txt": b"three\n",
+    }
+    for name, data in files.items():
+        write_file(os.path.join(src, name), data)
+
+    r = ok(s3("put", "-r", "-j", "2", src, "s3://scratch/tree/"))
+    assert r.stdout == b"", r
+    assert tree(os.path.join(ROOT, "scratch/tree")) == {k: sha256(v) for k, v in files.items()}
+    r = ok(s3("ls", "-r", "s3://scratch/tree/"))
+    assert r.lines == sorted("tree/" + k for k in files), r
+
+    results = json_lines(ok(s3("put", "-r", "--json", src, "s3://scratch/tree2")))
+    assert sorted(o["uri"] for o in results) == sorted("s3://scratch/tree2/" + k for k in files), results
+    assert all(o["error"] is None for o in results), results
+    assert tree(os.path.join(ROOT, "scratch/tree2")) == {k: sha256(v) for k, v in files.items()}
+
+    failed(s3("put", "-r", os.path.join(src, "nope"), "s3://scratch/tree3/"), "nope")
+
+
+@test
+def cp_all_directions():
+    src = fresh_dir("cp-src")
+    data = write_file(os.path.join(src, "local.bin"), os.urandom(300000))
+
+    # local -> S3
+    ok(s3("cp", os.path.join(src, "local.bin"), "s3://scratch/cp/local.bin"))
+    assert file_sha256(os.path.join(ROOT, "scratch/cp/local.bin")) == sha256(data)
+    # S3 -> local
+    out = fresh_dir("cp-out")
+    ok(s3("cp", "s3://data/dir/a.bin", os.path.join(out, "a.bin")))
+    assert file_sha256(os.path.join(out, "a.bin")) == sha256(DATA["dir/a.bin"])
+    ok(s3("cp", "s3://data/small.txt", out + "/"))
+    assert read_file(os.path.join(out, "small.txt")) == DATA["small.txt"]
+    r = ok(s3("cp", "s3://data/small.txt", "-"))
+    assert r.stdout == DATA["small.txt"], r
+    # S3 -> S3, on the server
+    r = ok(s3("cp", "--json", "s3://data/dir/sub/b.bin", "s3://scratch/cp/b-copy.bin"))
+    assert json.loads(r.text)["uri"] == "s3://scratch/cp/b-copy.bin", r
+    assert file_sha256(os.path.join(ROOT, "scratch/cp/b-copy.bin")) == sha256(DATA["dir/sub/b.bin"])
+    ok(s3("cp", "s3://data/small.txt", "s3://scratch/cp/"))
+    assert read_file(os.path.join(ROOT, "scratch/cp/small.txt")) == DATA["small.txt"]
+    # Recursive, both ways
+    ok(s3("cp", "-r", src, "s3://scratch/cp-tree/"))
+    assert tree(os.path.join(ROOT, "scratch/cp-tree")) == {"local.bin": sha256(data)}
+    out2 = fresh_dir("cp-out2")
+    ok(s3("cp", "-r", "s3://scratch/cp-tree/", out2))
+    assert tree(out2) == {"local.bin": sha256(data)}
+
+    failed(s3("cp", "s3://data/missing", "s3://scratch/cp/missing"))
+    failed(s3("cp", "s3://data/missing", os.path.join(out, "missing")))
+    assert not os.path.exists(os.path.join(out, "missing"))
+
+
+@test
+def rm_objects_and_prefixes():
+    for key in ("rm/one.txt", "rm/two.txt", "rm/dir/three.txt", "rm/dir/four.txt", "rm/dirt.txt"):
+        write_file(os.path.join(ROOT, "scratch", key), key.encode())
+
+    r = ok(s3("rm", "s3://scratch/rm/one.txt"))
+    assert r.stdout == b"" and r.stderr == "", r
+    assert not os.path.exists(os.path.join(ROOT, "scratch/rm/one.txt"))
+    failed(s3("info", "s3://scratch/rm/one.txt"))
+    failed(s3("rm", "s3://scratch/rm/one.txt"), "one.txt")
+    ok(s3("rm", "-f", "s3://scratch/rm/one.txt"))
+
+    # A "directory" named without "/" is not an object either.
+    usage_error(s3("rm", "s3://scratch/rm/dir"), "prefix", "-r")
+    assert os.path.exists(os.path.join(ROOT, "scratch/rm/dir/three.txt"))
+
+    # -r on "dir" deletes dir/, and leaves dirt.txt alone.
+    ok(s3("rm", "-r", "s3://scratch/rm/dir"))
+    assert ok(s3("ls", "-r", "s3://scratch/rm/")).lines == ["rm/dirt.txt", "rm/two.txt"]
+    failed(s3("rm", "-r", "s3://scratch/rm/dir/"), "Nothing to delete")
+    ok(s3("rm", "-r", "-f", "s3://scratch/rm/dir/"))
+
+    ok(s3("rm", "s3://scratch/rm/two.txt", "s3://scratch/rm/dirt.txt"))
+    assert ok(s3("ls", "-r", "s3://scratch/rm/")).lines == []
+
+
+@test
+def mb_and_rb():
+    ok(s3("mb", "s3://fresh-bucket"))
+    assert os.path.isdir(os.path.join(ROOT, "fresh-bucket"))
+    assert "fresh-bucket" in ok(s3("ls")).lines
+    failed(s3("mb", "s3://fresh-bucket"))
+
+    ok(s3("put", "-", "s3://fresh-bucket/x", input=b"x"))
+    failed(s3("rb", "s3://fresh-bucket"), "not empty")
+    ok(s3("rb", "--force", "s3://fresh-bucket/"))
+    assert "fresh-bucket" not in ok(s3("ls")).lines
+    failed(s3("rb", "s3://fresh-bucket"), "fresh-bucket")
+
+
+# }}}
+# {{{ Progress
+
+
+@test
+def progress_only_on_a_terminal_or_asked():
+    out = fresh_dir("progress")
+    path = os.path.join(out, "big.bin")
+    # The tests run without a terminal: no progress line.
+    no_progress(ok(s3("get", "s3://data/big.bin", path)))
+    no_progress(ok(s3("put", path, "s3://scratch/progress/big.bin")))
+    no_progress(ok(s3("get", "-r", "s3://data/dir/", out)))
+
+    r = ok(s3("get", "--progress", "s3://data/big.bin", path))
+    assert "\r" in r.stderr and "GB/s" in r.stderr and "24.0 MiB" in r.stderr, r
+    assert r.stderr.endswith("\n"), r
+    assert file_sha256(path) == sha256(DATA["big.bin"])
+    r = ok(s3("put", "--progress", path, "s3://scratch/progress/big.bin"))
+    assert "\r" in r.stderr and "GB/s" in r.stderr, r
+    r = ok(s3("get", "-r", "--progress", "s3://data/dir/", out))
+    assert "\r" in r.stderr and "objects" in r.stderr, r
+
+    # On a terminal it is drawn without being asked.
+    r = run_on_terminal("get", "s3://data/big.bin", path, *DIR.options())
+    assert r.returncode == 0, r
+    assert "\r" in r.stderr and "GB/s" in r.stderr, r
+    r = run_on_terminal("get", "-q", "s3://data/big.bin", path, *DIR.options())
+    assert r.returncode == 0 and r.stderr == "", r
+
+    # -q and --json silence it.
+    no_progress(ok(s3("get", "--progress", "-q", "s3://data/big.bin", path)))
+    r = ok(s3("get", "--progress", "--json", "s3://data/big.bin", path))
+    no_progress(r)
+    json_lines(r)
+
+
+# }}}
+# {{{ Failures
+
+
+@test
+def operation_failures_exit_2():
+    out = fresh_dir("failures")
+    failed(s3("get", "s3://data/missing.bin", os.path.join(out, "m")), "missing.bin")
+    failed(s3("info", "s3://data/missing.bin"))
+    failed(s3("cat", "s3://data/missing.bin"))
+    failed(s3("ls", "s3://no-such-bucket/"), "no-such-bucket")
+    failed(s3("get", "s3://no-such-bucket/x", os.path.join(out, "m")), "no-such-bucket")
+    assert os.listdir(out) == []
+
+    # cat stops at the first missing object, after the ones before it.
+    r = failed(s3("cat", "s3://data/small.txt", "s3://data/missing.bin", "s3://data/small.txt"))
+    assert r.stdout == DATA["small.txt"], r
+
+    # Nobody listens there.
+    endpoint = "http://127.0.0.1:%d" % closed_port()
+    r = failed(run("get", "--endpoint-url", endpoint, "--no-sign-request", "--retries", "0",
+                   "s3://data/small.txt", os.path.join(out, "x"), timeout=30))
+    assert os.listdir(out) == []
+    failed(run("ls", "--endpoint-url", endpoint, "--no-sign-request", timeout=30))
+
+    # No credentials anywhere: says where it looked and what to do.
+    failed(run("ls", "--endpoint-url", DIR.url), "--no-sign-request")
+
+
+@test
+def interrupted_get_leaves_nothing():
+    root = os.path.join(TOP, "stall-root")
+    write_file(os.path.join(root, "slow", "big.bin"), DATA["big.bin"])
+    # Every GET of big.bin sends 1 MiB, then nothing for 60 s.
+    server = Server(root, "--fault", "stall,key=big.bin,after=1M,ms=60000")
+
+    for args in (["get", "--inflight", "2", "--part-size", "4M", "s3://slow/big.bin"],
+                 ["get", "-r", "s3://slow/"]):
+        out = fresh_dir("interrupted")
+        dest = os.path.join(out, "big.bin") if args[1] != "-r" else out
+        p = subprocess.Popen([TOOL] + args + [dest] + server.options(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            # Wait (bounded) for the temporary file to show the download is under way.
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not os.listdir(out):
+                assert p.poll() is None, p.communicate()
+                time.sleep(0.05)
+            assert os.listdir(out), "no temporary file appeared"
+            assert all(name.startswith(".") for name in os.listdir(out)), os.listdir(out)
+            time.sleep(0.3)
+            started = time.monotonic()
+            p.send_signal(signal.SIGINT)
+            stdout, stderr = p.communicate(timeout=15)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate(timeout=10)
+        assert time.monotonic() - started < 10
+        assert p.returncode == 2, (p.returncode, stderr)
+        assert b"s3dlio: " in stderr and b"cancelled" in stderr, stderr
+        leftovers = [os.path.join(d, f) for d, _, files in os.walk(out) for f in files]
+        assert leftovers == [], leftovers
+
+
+@test
+def interrupted_put_leaves_nothing():
+    # Standard input that never ends: a multipart upload under way when
+    # SIGINT comes; it is aborted, and no object appears.
+    p = subprocess.Popen([TOOL, "put", "--threshold", "5M", "--part-size", "5M", "-",
+                          "s3://scratch/interrupted.bin"] + DIR.options(),
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        p.stdin.write(os.urandom(12 * 1024 * 1024))
+        p.stdin.flush()
+        time.sleep(0.5)
+        assert p.poll() is None, p.communicate()
+        p.send_signal(signal.SIGINT)
+        stdout, stderr = p.communicate(timeout=15)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate(timeout=10)
+    assert p.returncode == 2, (p.returncode, stderr)
+    assert b"s3dlio: " in stderr, stderr
+    assert not os.path.exists(os.path.join(ROOT, "scratch", "interrupted.bin"))
+    assert [f for f in os.listdir(os.path.join(ROOT, "scratch")) if "interrupted" in f] == []
+    failed(s3("info", "s3://scratch/interrupted.bin"))
+
+
+@test
+def bench_json():
+    modes = json_lines(ok(run("bench", "--size", "3M", "--runs", "1", "--sweep", "1,2", "--json")))
+    assert [m["mode"] for m in modes] == ["single GET", "HEAD first", "size-aware",
+                                          "size-aware, 1 in flight", "size-aware, 2 in flight"], modes
+    assert all(m["bytes"] == 3 * 1024 * 1024 and m["gbps"] > 0 for m in modes), modes
+    modes = json_lines(ok(s3("bench", "--runs", "1", "--sweep", "1", "--json", "s3://data/dir/sub/b.bin")))
+    assert all(m["bytes"] == len(DATA["dir/sub/b.bin"]) for m in modes), modes
+
+
+# }}}
+# {{{ Memory endpoint: metadata, keys that escape
+
+
+@test
+def content_type_and_metadata():
+    server = Server("--memory")
+    o = server.options()
+    ok(run("mb", "s3://mem", *o))
+    src = write_file(os.path.join(TOP, "mem", "page.html"), b"<p>hi</p>\n")
+    ok(run("put", "--content-type", "text/html", "--metadata", "color=blue", "--metadata", "n=1",
+           os.path.join(TOP, "mem", "page.html"), "s3://mem/page.html", *o))
+    info = json.loads(ok(run("info", "--json", "s3://mem/page.html", *o)).text)
+    assert info["content_type"] == "text/html", info
+    assert info["metadata"] == {"color": "blue", "n": "1"}, info
+    r = ok(run("info", "s3://mem/page.html", *o))
+    assert "content-type: text/html" in r.lines and "  color: blue" in r.lines, r
+    # A server-side copy keeps them.
+    ok(run("cp", "s3://mem/page.html", "s3://mem/copy.html", *o))
+    info = json.loads(ok(run("info", "--json", "s3://mem/copy.html", *o)).text)
+    assert info["content_type"] == "text/html" and info["metadata"]["color"] == "blue", info
+    r = ok(run("cat", "s3://mem/copy.html", *o))
+    assert r.stdout == src
+
+
+@test
+def recursive_get_refuses_escaping_keys():
+    server = Server("--memory")
+    o = server.options()
+    ok(run("mb", "s3://esc", *o))
+    ok(run("put", "-", "s3://esc/safe/ok.txt", *o, input=b"fine"))
+    ok(run("put", "-", "s3://esc/safe/../../escaped.txt", *o, input=b"evil"))
+    ok(run("put", "-", "s3://esc/safe//double.txt", *o, input=b"evil"))
+
+    base = fresh_dir("escape")
+    out = os.path.join(base, "out")
+    r = failed(run("get", "-r", "s3://esc/safe/", out, *o), "Refusing the key", "..")
+    assert "safe/../../escaped.txt" in r.stderr, r
+    assert "2 of 3 objects failed" in r.stderr, r
+    assert tree(base) == {"out/ok.txt": sha256(b"fine")}, tree(base)
+    assert not os.path.exists(os.path.join(TOP, "escaped.txt"))
+
+    results = json_lines(failed(run("get", "-r", "--json", "s3://esc/safe/", fresh_dir("escape2"), *o)))
+    errors = {o["uri"]: o["error"] for o in results}
+    assert errors["s3://esc/safe/ok.txt"] is None, errors
+    assert "Refusing" in errors["s3://esc/safe/../../escaped.txt"], errors
+
+
+# }}}
+# {{{ Signed requests, secrets, presigned URLs
+
+
+def signed_env(secret=SECRET):
+    env = dict(os.environ)
+    env["AWS_ACCESS_KEY_ID"] = ACCESS_KEY_ID
+    env["AWS_SECRET_ACCESS_KEY"] = secret
+    return env
+
+
+@test
+def signed_mode():
+    root = os.path.join(TOP, "signed-root")
+    write_file(os.path.join(root, "private", "doc.bin"), DATA["dir/a.bin"])
+    server = Server(root, "--access-key-id", ACCESS_KEY_ID, "--secret-access-key", SECRET)
+    e = ["--endpoint-url", server.url]
+    out = fresh_dir("signed")
+    seen = []
+
+    def check(result):
+        seen.append(result.stdout.decode("utf-8", "replace") + result.stderr)
+        return result
+
+    check(ok(run("get", *e, "s3://private/doc.bin", out, env=signed_env())))
+    assert file_sha256(os.path.join(out, "doc.bin")) == sha256(DATA["dir/a.bin"])
+    check(ok(run("put", *e, "--threshold", "5M", "--part-size", "5M", os.path.join(ROOT, "data", "big.bin"),
+                 "s3://private/big.bin", "--debug", env=signed_env())))
+    assert file_sha256(os.path.join(root, "private", "big.bin")) == sha256(DATA["big.bin"])
+    r = check(ok(run("ls", *e, "-l", "-v", "--debug", "s3://private/", env=signed_env())))
+    assert "doc.bin" in r.text, r
+    assert "DEBUG" in r.stderr, r      # --debug really logged the requests
+    check(ok(run("get", *e, "-v", "--debug", "s3://private/big.bin", "-", env=signed_env())))
+    check(ok(run("info", *e, "--json", "--debug", "s3://private/doc.bin", env=signed_env())))
+
+    # Anonymous and wrong secrets are refused by the server.
+    check(failed(run("get", *e, "--no-sign-request", "s3://private/doc.bin", os.path.join(out, "x"))))
+    r = check(failed(run("ls", *e, "--debug", "s3://private/", env=signed_env("wrong-secret"))))
+    assert "SignatureDoesNotMatch" in r.stderr, r
+    check(failed(run("get", *e, "-v", "s3://private/doc.bin", os.path.join(out, "x"),
+                     env=signed_env("wrong-secret"))))
+    assert not os.path.exists(os.path.join(out, "x"))
+
+    # A presigned URL works with any HTTP client, and only as signed.
+    url = check(ok(run("presign", *e, "--debug", "s3://private/doc.bin", env=signed_env()))).text.strip()
+    assert url.startswith(server.url + "/") and "X-Amz-Signature=" in url, url
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert sha256(response.read()) == sha256(DATA["dir/a.bin"])
+    tampered = url.replace("doc.bin", "big.bin")
+    try:
+        urllib.request.urlopen(tampered, timeout=30)
+        raise AssertionError("a URL signed for another key worked")
+    except urllib.error.HTTPError as error:
+        assert error.code == 403, error.code
+
+    url = check(ok(run("presign", *e, "--put", "--expires", "60", "s3://private/uploaded.bin",
+                       env=signed_env()))).text.strip()
+    body = os.urandom(4096)
+    request = urllib.request.Request(url, data=body, method="PUT")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200, response.status
+    assert read_file(os.path.join(root, "private", "uploaded.bin")) == body
+
+    # The secret never shows, even with --debug.
+    assert seen
+    for text in seen:
+        assert SECRET not in text, text
+        assert SECRET.replace("/", "%2F") not in text
+    server.stop()
+    assert SECRET not in read_file(server.log_path).decode("utf-8", "replace")
+
+# }}}
+
+
+def main():
+    print("1..%d" % len(tests), flush=True)
+    failures = 0
+    try:
+        for number, func in enumerate(tests, 1):
+            try:
+                func()
+            except Exception:
+                failures += 1
+                print("not ok %d - %s" % (number, func.__name__))
+                for line in traceback.format_exc().splitlines():
+                    print("# " + line)
+            else:
+                print("ok %d - %s" % (number, func.__name__))
+            sys.stdout.flush()
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(TOP, ignore_errors=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
