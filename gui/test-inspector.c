@@ -1,0 +1,669 @@
+/* test-inspector.c: the inspector, driven against the loopback endpoint
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Runs the real application and window on a virtual X server (see
+ * gui/meson.build): browses a listing of several pages, fetches a 64 MiB
+ * object, changes knobs and sees the next fetch follow them, cancels, runs
+ * a sweep and exports it. Screenshots and exports land in the build
+ * directory. Every wait is bounded.
+ */
+#define G_LOG_DOMAIN "s3dlio-inspector-test"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "s3dlio-inspector-application.h"
+#include "s3dlio-inspector-connect-dialog.h"
+#include "s3dlio-inspector-demo.h"
+#include "s3dlio-inspector-knobs.h"
+#include "s3dlio-inspector-sweep-dialog.h"
+#include "s3dlio-inspector-utils.h"
+#include "s3dlio-inspector-window.h"
+
+#define MIB (G_GUINT64_CONSTANT (1) << 20)
+#define PAGE_SIZE 20
+#define BIG_KEY "models/checkpoint-64MiB.safetensors"
+
+static S3dlioInspectorApplication *app;
+static S3dlioInspectorWindow *window;
+
+/* Runs the main loop until @condition holds, for at most @seconds. */
+#define WAIT_FOR(condition, seconds)                                          \
+  G_STMT_START {                                                              \
+    gint64 deadline_ = g_get_monotonic_time () + (seconds) * G_USEC_PER_SEC;  \
+    while (!(condition) && g_get_monotonic_time () < deadline_)               \
+      g_main_context_iteration (NULL, TRUE);                                  \
+    if (!(condition))                                                         \
+      g_error ("Timed out after %d s waiting for %s", (int) (seconds), #condition); \
+  } G_STMT_END
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static char *
+build_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_BUILT, name, NULL);
+}
+
+static S3dlioInspectorBrowser *
+browser (void)
+{
+  return s3dlio_inspector_window_get_browser (window);
+}
+
+static S3dlioInspectorTransferMap *
+transfer_map (void)
+{
+  return s3dlio_inspector_transfer_panel_get_map (s3dlio_inspector_window_get_transfer_panel (window));
+}
+
+static S3dlioInspectorThroughputGraph *
+graph (void)
+{
+  return s3dlio_inspector_transfer_panel_get_graph (s3dlio_inspector_window_get_transfer_panel (window));
+}
+
+static S3dlioConfig *
+config (void)
+{
+  return s3dlio_inspector_application_get_config (app);
+}
+
+static void
+open_and_wait (const char *prefix)
+{
+  s3dlio_inspector_browser_open (browser (), S3DLIO_INSPECTOR_DEMO_BUCKET, prefix);
+  WAIT_FOR (s3dlio_inspector_browser_get_list (browser ()) != NULL &&
+            s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 20);
+}
+
+static void
+select_big_object (void)
+{
+  open_and_wait ("models/");
+  g_assert_true (s3dlio_inspector_browser_select_key (browser (), BIG_KEY));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "fetch"));
+}
+
+static void
+fetch_and_wait (void)
+{
+  g_assert_false (s3dlio_inspector_window_get_busy (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "fetch", NULL);
+  g_assert_true (s3dlio_inspector_window_get_busy (window));
+  WAIT_FOR (!s3dlio_inspector_window_get_busy (window), 60);
+}
+
+static void
+set_knob (const char *property,
+          double      value)
+{
+  S3dlioInspectorKnobsPanel *panel = s3dlio_inspector_window_get_knobs_panel (window);
+  GtkWidget *editor = s3dlio_inspector_knobs_panel_get_editor (panel, property);
+
+  g_assert_true (GTK_IS_SPIN_BUTTON (editor));
+  /* As the user would: through the spin button of the knobs panel. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), value);
+}
+
+typedef struct {
+  GtkWidget *widget;
+  char      *path;
+  gboolean   saved;
+} PendingShot;
+
+static void
+save_after_paint_cb (GdkFrameClock *frame_clock,
+                     PendingShot   *shot)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (shot->saved)
+    return;
+
+  /* Right after painting: the widgets' render nodes are all there. */
+  shot->saved = s3dlio_inspector_save_widget_png (shot->widget, shot->path, &error);
+  g_assert_no_error (error);
+}
+
+/* Saves what @widget shows as NAME in the build directory. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  PendingShot shot = { widget, build_path (name), FALSE };
+  GdkFrameClock *frame_clock;
+  gulong handler;
+
+  WAIT_FOR (gtk_widget_get_mapped (widget), 10);
+  frame_clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (save_after_paint_cb), &shot);
+  gtk_widget_queue_draw (widget);
+  WAIT_FOR (shot.saved, 10);
+  g_signal_handler_disconnect (frame_clock, handler);
+  g_test_message ("screenshot: %s", shot.path);
+  g_free (shot.path);
+}
+
+/* {{{ Tests */
+
+typedef struct {
+  gboolean shown;
+  guint    n_pages_when_shown;
+  gboolean loading_when_shown;
+} FirstShow;
+
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  FirstShow  *first)
+{
+  S3dlioObjectList *list = s3dlio_inspector_browser_get_list (browser ());
+
+  if (first->shown || g_list_model_get_n_items (model) == 0 || list == NULL)
+    return;
+
+  first->shown = TRUE;
+  first->n_pages_when_shown = s3dlio_object_list_get_n_pages (list);
+  first->loading_when_shown = s3dlio_object_list_get_loading (list);
+}
+
+static void
+test_browse (void)
+{
+  GListModel *model;
+  S3dlioObjectList *list;
+  FirstShow first = { FALSE, 0, FALSE };
+  guint n_shards = s3dlio_inspector_demo_get_n_shards (S3DLIO_INSPECTOR_DEMO_SMALL);
+  g_autoptr(S3dlioObjectInfo) top = NULL;
+  g_autoptr(S3dlioObjectInfo) bottom = NULL;
+  gulong handler;
+
+  s3dlio_inspector_window_connect_demo (window, S3DLIO_INSPECTOR_DEMO_SMALL, PAGE_SIZE);
+  WAIT_FOR (s3dlio_inspector_window_get_connection (window) != NULL, 30);
+  g_assert_nonnull (s3dlio_inspector_connection_get_server (s3dlio_inspector_window_get_connection (window)));
+
+  /* The demo bucket opens by itself, folders first. */
+  WAIT_FOR (s3dlio_inspector_browser_get_list (browser ()) != NULL &&
+            s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 20);
+  g_assert_cmpstr (s3dlio_inspector_browser_get_bucket (browser ()), ==, S3DLIO_INSPECTOR_DEMO_BUCKET);
+  model = s3dlio_inspector_browser_get_model (browser ());
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  top = g_list_model_get_item (model, 0);
+  bottom = g_list_model_get_item (model, 4);
+  g_assert_true (s3dlio_object_info_get_is_prefix (top));
+  g_assert_false (s3dlio_object_info_get_is_prefix (bottom));
+
+  /* The shards take many pages: the first shows while the rest load. */
+  handler = g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &first);
+  s3dlio_inspector_browser_open (browser (), S3DLIO_INSPECTOR_DEMO_BUCKET, "shards/");
+  list = s3dlio_inspector_browser_get_list (browser ());
+  WAIT_FOR (s3dlio_object_list_get_complete (list), 30);
+  g_signal_handler_disconnect (model, handler);
+
+  g_assert_true (first.shown);
+  g_assert_cmpuint (first.n_pages_when_shown, ==, 1);
+  g_assert_true (first.loading_when_shown);
+  g_assert_cmpuint (s3dlio_object_list_get_n_pages (list), ==, (n_shards + PAGE_SIZE - 1) / PAGE_SIZE);
+  g_assert_cmpuint (s3dlio_object_list_get_n_pages (list), >=, 5);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_shards);
+  g_test_message ("%u keys in %u pages", n_shards, s3dlio_object_list_get_n_pages (list));
+
+  /* The filter box: shards 10 to 19. */
+  s3dlio_inspector_browser_set_filter (browser (), "train-0001");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 10);
+  s3dlio_inspector_browser_set_filter (browser (), NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_shards);
+
+  /* Up goes back to the top of the bucket. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "go-up", NULL);
+  g_assert_cmpstr (s3dlio_inspector_browser_get_prefix (browser ()), ==, "");
+}
+
+static void
+test_fetch (void)
+{
+  S3dlioInspectorObjectDetails *details = s3dlio_inspector_window_get_details (window);
+
+  select_big_object ();
+  g_assert_nonnull (s3dlio_inspector_object_details_get_object (details));
+  g_assert_cmpstr (s3dlio_object_info_get_key (s3dlio_inspector_object_details_get_object (details)), ==, BIG_KEY);
+
+  fetch_and_wait ();
+
+  g_test_message ("graph: %u samples, peak %.2f GB/s",
+                  s3dlio_inspector_throughput_graph_get_n_samples (graph ()),
+                  s3dlio_inspector_throughput_graph_get_peak (graph ()) / 1e9);
+  g_assert_cmpuint (s3dlio_inspector_throughput_graph_get_n_samples (graph ()), >=, 1);
+  g_assert_cmpfloat (s3dlio_inspector_throughput_graph_get_peak (graph ()), >, 0);
+  /* 64 MiB in parts of the default 8 MiB, every one of them done. */
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_get_n_parts (transfer_map ()), ==, 8);
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_count (transfer_map (), S3DLIO_PART_STATE_DONE), ==, 8);
+  g_assert_null (s3dlio_inspector_transfer_panel_get_transfer (s3dlio_inspector_window_get_transfer_panel (window)));
+}
+
+static void
+test_knobs (void)
+{
+  g_autoptr(GSettings) knob_settings = g_settings_new (APP_ID ".Knobs");
+  g_autoptr(GVariant) stored = NULL;
+
+  /* The environment's value is the starting value (see main()). */
+  g_assert_cmpuint (s3dlio_config_get_max_retries (config ()), ==, 5);
+
+  select_big_object ();
+  set_knob ("part-size", 2 * MIB);
+  g_assert_cmpuint (s3dlio_config_get_part_size (config ()), ==, 2 * MIB);
+  stored = g_settings_get_user_value (knob_settings, "part-size");
+  g_assert_nonnull (stored);
+  g_assert_cmpuint (g_variant_get_uint64 (stored), ==, 2 * MIB);
+
+  fetch_and_wait ();
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_get_n_parts (transfer_map ()), ==, 32);
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_count (transfer_map (), S3DLIO_PART_STATE_DONE), ==, 32);
+
+  /* A switch: one plain GET, one part. */
+  g_object_set (config (), "single-request", TRUE, NULL);
+  fetch_and_wait ();
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_get_n_parts (transfer_map ()), <=, 1);
+  g_object_set (config (), "single-request", FALSE, NULL);
+
+  /* Reset: back to the library's defaults, the environment's value stays. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (s3dlio_inspector_window_get_knobs_panel (window)),
+                                             "knobs.reset", NULL));
+  g_assert_cmpuint (s3dlio_config_get_part_size (config ()), ==, 8 * MIB);
+  g_assert_cmpuint (s3dlio_config_get_max_retries (config ()), ==, 5);
+  g_clear_pointer (&stored, g_variant_unref);
+  stored = g_settings_get_user_value (knob_settings, "part-size");
+  g_assert_null (stored);
+}
+
+typedef struct {
+  char     *path;
+  gboolean  pending;
+  gboolean  taken;
+  guint     n_parts;
+  guint     parts_done;
+} Screenshot;
+
+static void
+panel_updated_cb (S3dlioInspectorTransferPanel *panel,
+                  S3dlioTransfer               *transfer,
+                  Screenshot                   *shot)
+{
+  guint n = s3dlio_transfer_get_n_parts (transfer);
+  guint done = s3dlio_transfer_get_parts_done (transfer);
+
+  if (shot->taken || shot->pending ||
+      s3dlio_transfer_get_state (transfer) != S3DLIO_TRANSFER_STATE_RUNNING ||
+      n == 0 || done < n / 2)
+    return;
+
+  /* The picture is taken once the window has drawn this report. */
+  shot->pending = TRUE;
+  shot->n_parts = n;
+  shot->parts_done = done;
+}
+
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                Screenshot    *shot)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!shot->pending)
+    return;
+
+  shot->pending = FALSE;
+  shot->taken = s3dlio_inspector_save_widget_png (GTK_WIDGET (window), shot->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_screenshot (void)
+{
+  S3dlioServer *server = s3dlio_inspector_connection_get_server (s3dlio_inspector_window_get_connection (window));
+  g_autoptr(S3dlioServerFault) fault = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STALL);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  Screenshot shot = { build_path ("inspector-fetch.png"), FALSE, FALSE, 0, 0 };
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  gulong handler, paint_handler;
+
+  g_remove (shot.path);
+  select_big_object ();
+  set_knob ("part-size", 1 * MIB);
+  set_knob ("max-inflight", 4);
+  g_assert_cmpuint (s3dlio_config_get_max_inflight (config ()), ==, 4);
+  s3dlio_inspector_window_set_progress_interval (window, 10);
+  /* Let the details pane show the HEAD's answer, for the picture. */
+  WAIT_FOR (!s3dlio_inspector_object_details_get_loading (s3dlio_inspector_window_get_details (window)), 10);
+  run_for (400);
+
+  /* One part stalls half-way and is retried: the fetch is still going
+   * when the picture is taken, and the map has a retry to show. */
+  s3dlio_server_fault_set_key_pattern (fault, BIG_KEY);
+  s3dlio_server_fault_set_only_ranged (fault, TRUE);
+  s3dlio_server_fault_set_range_start (fault, 40 * MIB);
+  s3dlio_server_fault_set_after_bytes (fault, 512 * 1024);
+  s3dlio_server_fault_set_stall_ms (fault, 400);
+  s3dlio_server_fault_set_count (fault, 1);
+  s3dlio_server_add_fault (server, fault);
+
+  handler = g_signal_connect (s3dlio_inspector_window_get_transfer_panel (window), "updated",
+                              G_CALLBACK (panel_updated_cb), &shot);
+  paint_handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (after_paint_cb), &shot);
+  fetch_and_wait ();
+  g_signal_handler_disconnect (s3dlio_inspector_window_get_transfer_panel (window), handler);
+  g_signal_handler_disconnect (frame_clock, paint_handler);
+  s3dlio_server_clear_faults (server);
+  s3dlio_inspector_window_set_progress_interval (window, 20);
+
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 1);
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_get_n_parts (transfer_map ()), ==, 64);
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_count (transfer_map (), S3DLIO_PART_STATE_DONE), ==, 64);
+  g_assert_cmpuint (s3dlio_inspector_throughput_graph_get_n_samples (graph ()), >=, 2);
+
+  g_assert_true (shot.taken);
+  g_assert_cmpuint (shot.parts_done, <, shot.n_parts);
+  texture = gdk_texture_new_from_filename (shot.path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (window)));
+  g_test_message ("screenshot at %u of %u parts: %s", shot.parts_done, shot.n_parts, shot.path);
+  g_free (shot.path);
+
+  /* The same, in the dark style: the drawings follow the style's colors. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  save_screenshot (GTK_WIDGET (window), "inspector-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
+static void
+test_cancel (void)
+{
+  S3dlioServer *server = s3dlio_inspector_connection_get_server (s3dlio_inspector_window_get_connection (window));
+  S3dlioInspectorTransferPanel *panel = s3dlio_inspector_window_get_transfer_panel (window);
+  g_autoptr(S3dlioServerFault) fault = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STALL);
+  g_autoptr(S3dlioTransfer) transfer = NULL;
+  gint64 start;
+
+  select_big_object ();
+  set_knob ("max-inflight", 1);
+
+  /* The first part hangs for longer than a cancellation may take. */
+  s3dlio_server_fault_set_key_pattern (fault, BIG_KEY);
+  s3dlio_server_fault_set_after_bytes (fault, 4096);
+  s3dlio_server_fault_set_stall_ms (fault, 3000);
+  s3dlio_server_add_fault (server, fault);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "fetch", NULL);
+  transfer = g_object_ref (s3dlio_inspector_transfer_panel_get_transfer (panel));
+  WAIT_FOR (s3dlio_server_fault_get_hits (fault) > 0, 10);
+  run_for (100);
+  g_assert_true (s3dlio_inspector_window_get_busy (window));
+
+  start = g_get_monotonic_time ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  g_assert_false (s3dlio_inspector_window_get_busy (window));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "fetch"));
+  WAIT_FOR (s3dlio_transfer_get_state (transfer) == S3DLIO_TRANSFER_STATE_CANCELLED, 5);
+  g_test_message ("cancelled in %.3f s", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+
+  s3dlio_server_clear_faults (server);
+  set_knob ("max-inflight", 64);
+}
+
+static void
+test_sweep (void)
+{
+  S3dlioInspectorConnection *connection = s3dlio_inspector_window_get_connection (window);
+  g_autoptr(S3dlioUri) uri = NULL;
+  g_autoptr(S3dlioInspectorSweepDialog) dialog = NULL;
+  g_autoptr(GFile) json_file = NULL;
+  g_autoptr(GFile) png_file = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json_path = build_path ("inspector-sweep.json");
+  g_autofree char *png_path = build_path ("inspector-sweep.png");
+  S3dlioInspectorSweep *sweep;
+  JsonObject *root;
+  JsonArray *points;
+  guint64 part_size;
+
+  select_big_object ();
+  uri = s3dlio_inspector_browser_dup_selected_uri (browser ());
+  dialog = g_object_ref_sink (s3dlio_inspector_sweep_dialog_new (GTK_WINDOW (window),
+                                                                 s3dlio_inspector_connection_get_client (connection),
+                                                                 uri,
+                                                                 s3dlio_inspector_application_get_settings (app)));
+  gtk_window_present (GTK_WINDOW (dialog));
+  s3dlio_inspector_sweep_dialog_set_range (dialog, "max-inflight", 1, 8);
+  s3dlio_inspector_sweep_dialog_start (dialog);
+  sweep = s3dlio_inspector_sweep_dialog_get_sweep (dialog);
+  g_assert_nonnull (sweep);
+  WAIT_FOR (!s3dlio_inspector_sweep_get_running (sweep), 60);
+
+  /* 1, 2, 4, 8 in flight; the knob the user set is left alone. */
+  g_assert_cmpuint (s3dlio_inspector_sweep_get_n_points (sweep), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      const S3dlioInspectorSweepPoint *point = s3dlio_inspector_sweep_get_point (sweep, i);
+
+      g_assert_cmpuint (point->value, ==, 1u << i);
+      g_assert_cmpfloat (point->gbps, >, 0);
+    }
+  g_assert_cmpuint (s3dlio_config_get_max_inflight (config ()), ==, 64);
+
+  save_screenshot (GTK_WIDGET (dialog), "inspector-sweep-dialog.png");
+  json_file = g_file_new_for_path (json_path);
+  png_file = g_file_new_for_path (png_path);
+  g_assert_true (s3dlio_inspector_sweep_dialog_export_json (dialog, json_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (s3dlio_inspector_sweep_dialog_export_png (dialog, png_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (png_path, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "knob"), ==, "max-inflight");
+  g_assert_cmpstr (json_object_get_string_member (root, "environment-variable"), ==, "S3DLIO_GET_INFLIGHT");
+  g_assert_cmpint (json_object_get_int_member (root, "size"), ==, 64 * MIB);
+  points = json_object_get_array_member (root, "points");
+  g_assert_cmpuint (json_array_get_length (points), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (points, 3), "value"), ==, 8);
+
+  /* The other knob: part sizes of 1, 2 and 4 MiB, so 64, 32 and 16 parts. */
+  part_size = s3dlio_config_get_part_size (config ());
+  s3dlio_inspector_sweep_dialog_set_range (dialog, "part-size", 1, 4);
+  s3dlio_inspector_sweep_dialog_start (dialog);
+  sweep = s3dlio_inspector_sweep_dialog_get_sweep (dialog);
+  WAIT_FOR (!s3dlio_inspector_sweep_get_running (sweep), 60);
+  g_assert_cmpstr (s3dlio_inspector_sweep_get_knob (sweep), ==, "part-size");
+  g_assert_cmpuint (s3dlio_inspector_sweep_get_n_points (sweep), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const S3dlioInspectorSweepPoint *point = s3dlio_inspector_sweep_get_point (sweep, i);
+
+      g_assert_cmpuint (point->value, ==, MIB << i);
+      g_assert_cmpuint (point->n_parts, ==, 64 >> i);
+    }
+  g_assert_cmpuint (s3dlio_config_get_part_size (config ()), ==, part_size);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static GtkWindow *
+find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type))
+        return toplevel;
+    }
+  return NULL;
+}
+
+static void
+test_connect_dialog (void)
+{
+  g_autoptr(S3dlioServer) server = s3dlio_server_new (NULL);
+  g_autoptr(S3dlioCredentials) credentials = s3dlio_credentials_new ("AKIDINSPECTORTEST", "inspector-test-secret", NULL);
+  GSettings *settings = s3dlio_inspector_application_get_settings (app);
+  S3dlioInspectorConnection *demo = s3dlio_inspector_window_get_connection (window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  GtkWindow *dialog;
+
+  /* A second endpoint, which takes signed requests only. */
+  s3dlio_server_set_credentials (server, credentials);
+  g_assert_true (s3dlio_server_start (server, &error));
+  g_assert_no_error (error);
+  g_assert_true (s3dlio_server_create_bucket (server, "elsewhere", &error));
+  uri = s3dlio_server_get_uri (server);
+
+  /* What the dialog remembers; the keys come from the environment, as
+   * with a profile. */
+  g_settings_set_enum (settings, "connection-kind", 1);
+  g_settings_set_string (settings, "endpoint-url", uri);
+  g_settings_set_string (settings, "region", "us-east-1");
+  g_settings_set_boolean (settings, "path-style", TRUE);
+  g_settings_set_enum (settings, "credentials-kind", 0);
+  g_setenv ("AWS_ACCESS_KEY_ID", "AKIDINSPECTORTEST", TRUE);
+  g_setenv ("AWS_SECRET_ACCESS_KEY", "inspector-test-secret", TRUE);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "connect", NULL);
+  dialog = find_window (S3DLIO_INSPECTOR_TYPE_CONNECT_DIALOG);
+  g_assert_nonnull (dialog);
+  save_screenshot (GTK_WIDGET (dialog), "inspector-connect.png");
+
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "connect.connect", NULL);
+  WAIT_FOR (s3dlio_inspector_window_get_connection (window) != demo, 10);
+  g_assert_null (find_window (S3DLIO_INSPECTOR_TYPE_CONNECT_DIALOG));
+  g_assert_null (s3dlio_inspector_connection_get_server (s3dlio_inspector_window_get_connection (window)));
+
+  /* ListBuckets went through, signed: the only bucket opens. */
+  WAIT_FOR (s3dlio_inspector_browser_get_list (browser ()) != NULL &&
+            s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 10);
+  g_assert_cmpstr (s3dlio_inspector_browser_get_bucket (browser ()), ==, "elsewhere");
+
+  g_unsetenv ("AWS_ACCESS_KEY_ID");
+  g_unsetenv ("AWS_SECRET_ACCESS_KEY");
+  s3dlio_inspector_window_set_connection (window, NULL);
+  s3dlio_server_stop (server);
+}
+
+/* Last: it closes the window. */
+static void
+test_window_state (void)
+{
+  GSettings *settings = s3dlio_inspector_application_get_settings (app);
+  g_autoptr(S3dlioInspectorWindow) closed = g_object_ref (window);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_close (GTK_WINDOW (window));
+  window = NULL;
+
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+/* }}} */
+
+/* The HACKING.md rules for tests: a home of our own, and no AWS_*,
+ * S3DLIO_* or proxy variable from the outside. */
+static void
+isolate_environment (void)
+{
+  g_auto(GStrv) names = g_listenv ();
+  g_autofree char *home = g_dir_make_tmp ("s3dlio-inspector-test-XXXXXX", NULL);
+  g_autofree char *config_home = g_build_filename (home, ".config", NULL);
+  g_autofree char *data_home = g_build_filename (home, ".local", "share", NULL);
+  g_autofree char *cache_home = g_build_filename (home, ".cache", NULL);
+
+  g_assert_nonnull (home);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_has_prefix (names[i], "AWS_") || g_str_has_prefix (names[i], "S3DLIO_") ||
+        g_ascii_strcasecmp (names[i], "http_proxy") == 0 ||
+        g_ascii_strcasecmp (names[i], "https_proxy") == 0 ||
+        g_ascii_strcasecmp (names[i], "all_proxy") == 0 ||
+        g_ascii_strcasecmp (names[i], "no_proxy") == 0)
+      g_unsetenv (names[i]);
+
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int result;
+
+  isolate_environment ();
+  /* A knob from the environment: the inspector must start from it. */
+  g_setenv ("S3DLIO_MAX_RETRIES", "5", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  /* As the application does: the tests run in whatever language LC_ALL
+   * says (the suite sets C.UTF-8). */
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = s3dlio_inspector_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  window = s3dlio_inspector_window_new (app);
+  s3dlio_inspector_window_set_progress_interval (window, 20);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_timeout_add (10, wake_up, NULL);
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (window)), 10);
+
+  g_test_add_func ("/inspector/browse", test_browse);
+  g_test_add_func ("/inspector/fetch", test_fetch);
+  g_test_add_func ("/inspector/knobs", test_knobs);
+  g_test_add_func ("/inspector/screenshot", test_screenshot);
+  g_test_add_func ("/inspector/cancel", test_cancel);
+  g_test_add_func ("/inspector/sweep", test_sweep);
+  g_test_add_func ("/inspector/connect-dialog", test_connect_dialog);
+  g_test_add_func ("/inspector/window-state", test_window_state);
+
+  result = g_test_run ();
+
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&app);
+  return result;
+}
