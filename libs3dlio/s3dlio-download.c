@@ -577,6 +577,8 @@ attempt_failed (Part   *part,
 
   log_attempt (part, error);
   clear_attempt (part, FALSE);
+  _s3dlio_transfer_take_back_bytes (dl->transfer, part->received);
+  part->received = 0;
 
   g_mutex_lock (&dl->mutex);
   if (dl->error != NULL)

@@ -48,6 +48,8 @@ void             _s3dlio_transfer_set_part_state    (S3dlioTransfer  *self,
                                                      S3dlioPartState  state);
 void             _s3dlio_transfer_add_bytes         (S3dlioTransfer  *self,
                                                      guint64          n_bytes);
+void             _s3dlio_transfer_take_back_bytes   (S3dlioTransfer  *self,
+                                                     guint64          n_bytes);
 void             _s3dlio_transfer_add_request       (S3dlioTransfer  *self);
 void             _s3dlio_transfer_add_retry         (S3dlioTransfer  *self);
 

@@ -280,7 +280,8 @@ s3dlio_transfer_class_init (S3dlioTransferClass *klass)
    * S3dlioTransfer:bytes-done:
    *
    * How many bytes have arrived and been written to the destination.
-   * Bytes of a part that is retried are counted again.
+   * When an attempt at a part fails, its bytes are taken back, so the
+   * count never runs past the length.
    */
   properties[PROP_BYTES_DONE] =
     g_param_spec_uint64 ("bytes-done", NULL, NULL, 0, G_MAXUINT64, 0, STATUS_FLAGS);
@@ -1113,6 +1114,14 @@ _s3dlio_transfer_set_part_state (S3dlioTransfer  *self,
     atomic_fetch_add (&self->live_parts_in_flight, 1);
   if (state == S3DLIO_PART_STATE_DONE)
     atomic_fetch_add (&self->live_parts_done, 1);
+}
+
+/* A failed attempt's bytes will come again with the retry. */
+void
+_s3dlio_transfer_take_back_bytes (S3dlioTransfer *self,
+                                  guint64         n_bytes)
+{
+  atomic_fetch_sub_explicit (&self->live_bytes_done, n_bytes, memory_order_relaxed);
 }
 
 void

@@ -608,6 +608,8 @@ get_and_check_retried (Fixture    *fx,
   got = s3dlio_transfer_get_bytes (transfer);
   assert_same_bytes (expected, got);
   g_assert_cmpuint (s3dlio_transfer_get_retries (transfer), >=, min_retries);
+  /* Failed attempts' bytes are taken back: progress ends at the length. */
+  g_assert_cmpuint (s3dlio_transfer_get_bytes_done (transfer), ==, g_bytes_get_size (expected));
   /* Every request is a part or a retry of one: nothing fetched twice. */
   g_assert_cmpuint (s3dlio_transfer_get_requests (transfer), ==,
                     s3dlio_transfer_get_n_parts (transfer) + s3dlio_transfer_get_retries (transfer));
