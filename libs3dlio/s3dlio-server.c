@@ -422,6 +422,7 @@ s3dlio_http_connection_new (GSocketConnection *base,
 typedef struct {
   S3dlioHttpRewriter *rewriter;
   GSocket            *socket;
+  guint               number;     /* from 1, in the order accepted */
 } ServerConnection;
 
 static void
@@ -465,6 +466,8 @@ struct _S3dlioServer
   GPtrArray *faults;
   GHashTable *request_counts;     /* method -> count */
   guint request_total;
+  guint connection_total;
+  guint connection_baseline;      /* connection_total at the last reset */
   GQueue log;
   ThreadState thread_state;
   guint bound_port;
@@ -1274,14 +1277,40 @@ s3dlio_server_get_request_count (S3dlioServer *self,
 }
 
 /**
+ * s3dlio_server_get_connection_count:
+ * @self: a server
+ *
+ * Counts the connections the server accepted since it was created or
+ * since [method@S3dlio.Server.reset_counters]: a client that keeps its
+ * connections alive makes few of them. The request log names
+ * each request's connection (`conn=3`).
+ *
+ * Returns: the number of connections
+ */
+guint
+s3dlio_server_get_connection_count (S3dlioServer *self)
+{
+  guint count;
+
+  g_return_val_if_fail (S3DLIO_IS_SERVER (self), 0);
+
+  g_mutex_lock (&self->lock);
+  count = self->connection_total - self->connection_baseline;
+  g_mutex_unlock (&self->lock);
+
+  return count;
+}
+
+/**
  * s3dlio_server_get_request_log:
  * @self: a server
  *
  * Gets one line per request answered (the last 100000), oldest first, such
- * as `GET /bucket/key range=bytes=0-99 if-match="…" -> 206`. The line
- * gives the method, the decoded path, the query as received, the `Range`,
- * `If-Match` and `If-None-Match` headers when present, the status, and the
- * fault that fired if any (`fault=reset`).
+ * as `GET /bucket/key range=bytes=0-99 if-match="…" -> 206 conn=2`. The
+ * line gives the method, the decoded path, the query as received, the
+ * `Range`, `If-Match` and `If-None-Match` headers when present, the
+ * status, the connection (numbered from 1 in the order the server saw
+ * them), and the fault that fired if any (`fault=reset`).
  *
  * Returns: (transfer full) (array zero-terminated=1): the request log
  */
@@ -1308,7 +1337,8 @@ s3dlio_server_get_request_log (S3dlioServer *self)
  * s3dlio_server_reset_counters:
  * @self: a server
  *
- * Sets the request counts back to zero and empties the request log.
+ * Sets the request and connection counts back to zero and empties the
+ * request log.
  */
 void
 s3dlio_server_reset_counters (S3dlioServer *self)
@@ -1318,6 +1348,7 @@ s3dlio_server_reset_counters (S3dlioServer *self)
   g_mutex_lock (&self->lock);
   g_hash_table_remove_all (self->request_counts);
   self->request_total = 0;
+  self->connection_baseline = self->connection_total;
   g_queue_clear_full (&self->log, g_free);
   g_mutex_unlock (&self->lock);
 }
@@ -1374,6 +1405,7 @@ typedef struct {
   SoupServerMessage *msg;
   const char        *method;
   char              *request_id;
+  guint              connection;  /* numbered from 1 in the order accepted */
 
   char              *path;        /* decoded: /bucket/key */
   char              *raw_query;   /* as received, or NULL */
@@ -3952,7 +3984,7 @@ record_request (Call *call)
     g_string_append_printf (line, " if-match=%s", if_match);
   if (if_none_match != NULL)
     g_string_append_printf (line, " if-none-match=%s", if_none_match);
-  g_string_append_printf (line, " -> %u", call->status);
+  g_string_append_printf (line, " -> %u conn=%u", call->status, call->connection);
   if (call->fault_fired)
     g_string_append_printf (line, " fault=%s", fault_kind_name (call->fault.kind));
 
@@ -3968,6 +4000,15 @@ record_request (Call *call)
   g_mutex_unlock (&self->lock);
 }
 
+static guint
+connection_number (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  ServerConnection *connection = remote ? g_object_get_data (G_OBJECT (remote), CONNECTION_KEY) : NULL;
+
+  return connection ? connection->number : 0;
+}
+
 static void
 call_init (Call              *call,
            S3dlioServer      *self,
@@ -3981,6 +4022,7 @@ call_init (Call              *call,
   call->method = soup_server_message_get_method (msg);
   call->request_id = g_strdup_printf ("%08X%08X", g_random_int (), serial);
   call->body = soup_message_body_flatten (body);
+  call->connection = connection_number (msg);
 
   g_mutex_lock (&self->lock);
   call->credentials = self->credentials ? g_object_ref (self->credentials) : NULL;
@@ -4091,6 +4133,9 @@ incoming_cb (GSocketService    *service,
   connection = g_new0 (ServerConnection, 1);
   connection->rewriter = g_object_ref (rewriter);
   connection->socket = g_object_ref (socket);
+  g_mutex_lock (&self->lock);
+  connection->number = ++self->connection_total;
+  g_mutex_unlock (&self->lock);
   g_object_set_data_full (G_OBJECT (remote), CONNECTION_KEY, connection, server_connection_free);
 
   if (!soup_server_accept_iostream (self->soup, stream, local, remote, &error))

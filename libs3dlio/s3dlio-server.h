@@ -93,6 +93,8 @@ S3DLIO_AVAILABLE_IN_ALL
 guint              s3dlio_server_get_request_count   (S3dlioServer       *self,
                                                       const char         *method);
 S3DLIO_AVAILABLE_IN_ALL
+guint              s3dlio_server_get_connection_count (S3dlioServer      *self);
+S3DLIO_AVAILABLE_IN_ALL
 char             **s3dlio_server_get_request_log     (S3dlioServer       *self);
 S3DLIO_AVAILABLE_IN_ALL
 void               s3dlio_server_reset_counters      (S3dlioServer       *self);

@@ -2686,13 +2686,16 @@ test_counters (Fixture       *f,
 
   log = s3dlio_server_get_request_log (f->server);
   g_assert_cmpuint (g_strv_length (log), ==, 4);
-  g_assert_cmpstr (log[0], ==, "GET /counted/key range=bytes=0-99 if-match=\"abc\" -> 412");
-  g_assert_cmpstr (log[1], ==, "GET /counted/key -> 200");
-  g_assert_cmpstr (log[2], ==, "HEAD /counted/key -> 200");
-  g_assert_cmpstr (log[3], ==, "GET /counted?list-type=2&prefix=k -> 200");
+  g_assert_cmpstr (log[0], ==, "GET /counted/key range=bytes=0-99 if-match=\"abc\" -> 412 conn=1");
+  g_assert_cmpstr (log[1], ==, "GET /counted/key -> 200 conn=1");
+  g_assert_cmpstr (log[2], ==, "HEAD /counted/key -> 200 conn=1");
+  g_assert_cmpstr (log[3], ==, "GET /counted?list-type=2&prefix=k -> 200 conn=1");
+  /* The test's session kept one connection alive for all four. */
+  g_assert_cmpuint (s3dlio_server_get_connection_count (f->server), ==, 1);
 
   s3dlio_server_reset_counters (f->server);
   g_assert_cmpuint (s3dlio_server_get_request_count (f->server, NULL), ==, 0);
+  g_assert_cmpuint (s3dlio_server_get_connection_count (f->server), ==, 0);
   g_clear_pointer (&log, g_strfreev);
   log = s3dlio_server_get_request_log (f->server);
   g_assert_cmpuint (g_strv_length (log), ==, 0);
