@@ -26,6 +26,8 @@ S3dlioWorker      *_s3dlio_session_pool_next_worker (S3dlioSessionPool *self);
 SoupSession       *_s3dlio_worker_get_session       (S3dlioWorker      *worker);
 GMainContext      *_s3dlio_worker_get_context       (S3dlioWorker      *worker);
 guint              _s3dlio_worker_get_index         (S3dlioWorker      *worker);
+GSocket           *_s3dlio_worker_lookup_socket    (S3dlioWorker      *worker,
+                                                     SoupMessage       *msg);
 void               _s3dlio_worker_invoke            (S3dlioWorker      *worker,
                                                      GSourceFunc        func,
                                                      gpointer           data,

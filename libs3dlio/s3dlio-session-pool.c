@@ -27,6 +27,7 @@ struct _S3dlioWorker
   GMainContext      *context;
   GMainLoop         *loop;
   SoupSession       *session;
+  GHashTable        *sockets;  /* connection id → GWeakRef to its GSocket; worker thread only */
 };
 
 struct _S3dlioSessionPool
@@ -90,6 +91,73 @@ create_session (S3dlioSessionPool *pool)
   return session;
 }
 
+/* Plain-HTTP connections: which socket each one reads from.
+ *
+ * A download waits for body data on the connection's socket itself rather
+ * than through libsoup's chain of pollable sources, which GLib 2.74 blocks
+ * and unblocks around every dispatch (two eventfd writes and an extra
+ * main-loop iteration per wake-up). libsoup names the connection a message
+ * went out on (soup_message_get_connection_id()) but hands out its stream
+ * only in the network events of a new connection, so the socket is noted
+ * there, for every message sent on the worker's session. Only weak
+ * references are kept: the connection owns its socket. TLS connections
+ * are left out: their socket carries records, not body bytes. */
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static gboolean
+socket_is_gone (gpointer key,
+                gpointer value,
+                gpointer data)
+{
+  g_autoptr(GSocket) socket = g_weak_ref_get (value);
+
+  return socket == NULL || g_socket_is_closed (socket);
+}
+
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            data)
+{
+  S3dlioWorker *worker = data;
+  guint64 *id;
+  GWeakRef *ref;
+
+  if (event != G_SOCKET_CLIENT_COMPLETE || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+
+  g_hash_table_foreach_remove (worker->sockets, socket_is_gone, NULL);
+
+  id = g_new (guint64, 1);
+  *id = soup_message_get_connection_id (msg);
+  ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (ref, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+  g_hash_table_insert (worker->sockets, id, ref);
+}
+
+static void
+request_queued_cb (SoupSession *session,
+                   SoupMessage *msg,
+                   gpointer     data)
+{
+  g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), data);
+}
+
+static void
+request_unqueued_cb (SoupSession *session,
+                     SoupMessage *msg,
+                     gpointer     data)
+{
+  g_signal_handlers_disconnect_by_func (msg, network_event_cb, data);
+}
+
 static gpointer
 worker_main (gpointer data)
 {
@@ -98,6 +166,9 @@ worker_main (gpointer data)
 
   g_main_context_push_thread_default (worker->context);
   worker->session = create_session (pool);
+  worker->sockets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, weak_ref_free);
+  g_signal_connect (worker->session, "request-queued", G_CALLBACK (request_queued_cb), worker);
+  g_signal_connect (worker->session, "request-unqueued", G_CALLBACK (request_unqueued_cb), worker);
 
   g_mutex_lock (&pool->ready_mutex);
   pool->n_ready++;
@@ -113,6 +184,7 @@ worker_main (gpointer data)
   g_clear_object (&worker->session);
   while (g_main_context_iteration (worker->context, FALSE))
     ;
+  g_clear_pointer (&worker->sockets, g_hash_table_unref);
 
   g_main_context_pop_thread_default (worker->context);
   return NULL;
@@ -304,4 +376,34 @@ _s3dlio_worker_invoke (S3dlioWorker   *worker,
                        GDestroyNotify  notify)
 {
   _s3dlio_main_context_post (worker->context, func, data, notify);
+}
+
+/*< private >
+ * _s3dlio_worker_lookup_socket:
+ * @worker: the worker @msg was sent on
+ * @msg: a message whose response headers are in
+ *
+ * Called on the worker thread.
+ *
+ * Returns: (transfer full) (nullable): the socket of the plain-HTTP
+ *   connection @msg is using, or %NULL if it is not known (TLS, or a
+ *   connection made before the pool noted sockets)
+ */
+GSocket *
+_s3dlio_worker_lookup_socket (S3dlioWorker *worker,
+                              SoupMessage  *msg)
+{
+  guint64 id = soup_message_get_connection_id (msg);
+  GWeakRef *ref;
+  GSocket *socket;
+
+  ref = g_hash_table_lookup (worker->sockets, &id);
+  if (ref == NULL)
+    return NULL;
+
+  socket = g_weak_ref_get (ref);
+  if (socket != NULL && g_socket_is_closed (socket))
+    g_clear_object (&socket);
+
+  return socket;
 }

@@ -250,6 +250,71 @@ test_if_match_on_parts (Fixture       *fx,
   g_assert_cmpuint (count_log_lines_with (fx, "if-match="), ==, 5);
 }
 
+/* A part's connection goes back to the pool before the next part starts,
+ * on the same worker, so a download opens no more connections than it has
+ * parts in flight (it opened half as many again when the next part raced
+ * the release). Every part, in every mode, lands where it belongs. */
+static void
+test_connections_reused (Fixture       *fx,
+                         gconstpointer  data)
+{
+  const char *modes[] = { "memory", "discard", "file" };
+  g_autoptr(GBytes) expected = put (fx, "reused", 40 * PART + 17);
+  g_autoptr(S3dlioUri) uri = object_uri ("reused");
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(S3dlioClient) client = NULL;
+      g_autoptr(S3dlioEndpoint) endpoint = NULL;
+      g_autofree char *server_uri = s3dlio_server_get_uri (fx->server);
+
+      /* A new client: no connections left over from the last round. */
+      endpoint = s3dlio_endpoint_new (server_uri, "us-east-1", &error);
+      g_assert_no_error (error);
+      client = s3dlio_client_new (endpoint, fx->credentials, fx->config);
+      s3dlio_server_reset_counters (fx->server);
+
+      if (g_str_equal (modes[i], "memory"))
+        {
+          g_autoptr(GBytes) got = s3dlio_client_get (client, uri, NULL, &error);
+
+          g_assert_no_error (error);
+          assert_same_bytes (expected, got);
+        }
+      else if (g_str_equal (modes[i], "discard"))
+        {
+          g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+
+          s3dlio_transfer_set_discard (transfer);
+          g_assert_true (s3dlio_client_download (client, transfer, NULL, &error));
+          g_assert_no_error (error);
+          g_assert_cmpuint (s3dlio_transfer_get_bytes_done (transfer), ==, g_bytes_get_size (expected));
+        }
+      else
+        {
+          g_autofree char *path = g_build_filename (fx->tmpdir, "reused", NULL);
+          g_autoptr(GBytes) got = NULL;
+          char *contents = NULL;
+          gsize len = 0;
+
+          g_assert_true (s3dlio_client_get_to_file (client, uri, path, NULL, &error));
+          g_assert_no_error (error);
+          g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+          got = g_bytes_new_take (contents, len);
+          assert_same_bytes (expected, got);
+        }
+
+      g_test_message ("%s: %u connections for %u requests", modes[i],
+                      s3dlio_server_get_connection_count (fx->server),
+                      s3dlio_server_get_request_count (fx->server, "GET"));
+      g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "GET"), ==, 41);
+      g_assert_cmpuint (s3dlio_server_get_connection_count (fx->server), >=, 1);
+      g_assert_cmpuint (s3dlio_server_get_connection_count (fx->server), <=,
+                        s3dlio_config_get_max_inflight (fx->config));
+    }
+}
+
 static void
 test_strategies (Fixture       *fx,
                  gconstpointer  data)
@@ -997,6 +1062,7 @@ main (int   argc,
   ADD ("/client/empty-object", test_empty_object);
   ADD ("/client/if-match-on-parts", test_if_match_on_parts);
   ADD ("/client/strategies", test_strategies);
+  ADD ("/client/connections-reused", test_connections_reused);
   ADD ("/client/config-changes-apply", test_config_changes_apply);
   ADD ("/client/ranges", test_ranges);
   ADD ("/client/stat", test_stat);
