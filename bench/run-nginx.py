@@ -117,7 +117,35 @@ def curl_ranges(url, size, part=8 * MiB):
     return argv
 
 
+def flush_tcp_metrics():
+    """Forgets what the kernel cached about earlier connections to 127.0.0.1.
+
+    Linux saves RTT, cwnd and ssthresh per destination when a connection
+    closes and seeds new connections with them. On loopback client and
+    server share the address, so each run inherits the previous one's
+    figures: a client whose requests waited 10-20 ms behind busy
+    connections leaves a cached RTT of ~10 ms, and nginx's connections in
+    the next run start with pacing set from it (measured: the same s3dlio
+    run at 3.4 GB/s after itself, 4.1 GB/s after a flush). Flushing before
+    every run starts each variant from the same state. Needs root (or
+    CAP_NET_ADMIN); returns whether it worked.
+    """
+    try:
+        return subprocess.run(["ip", "tcp_metrics", "flush", "127.0.0.1"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0
+    except OSError:
+        return False
+
+
 def measure(args, variant, flags, url, uri, size, tmp, env):
+    # Let the kernel finish with the last run (a fresh 1 GiB buffer or
+    # file is freed in the background) before timing the next.
+    time.sleep(args.settle)
+    if not flush_tcp_metrics() and not args.warned_flush:
+        args.warned_flush = True
+        print("warning: could not flush the kernel's TCP metrics for 127.0.0.1 (needs root): "
+              "each run inherits the previous run's cached RTT, which skews the figures",
+              file=sys.stderr)
     if flags is not None:
         argv = [args.bench_get, "-e", args.endpoint, uri, "-o", os.path.join(tmp, "out.bin"),
                 "-i", str(args.inflight)]
@@ -149,8 +177,11 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated variant name prefixes")
     parser.add_argument("--inflight", type=int, default=8,
                         help="s3dlio parts in flight (default 8, as curl -Z's 8 parallel ranges)")
+    parser.add_argument("--settle", type=float, default=0.5,
+                        help="seconds to wait before each run (default 0.5)")
     parser.add_argument("--json", action="store_true", help="print the raw samples as JSON too")
     args = parser.parse_args()
+    args.warned_flush = False
 
     args.bench_get = os.path.join(args.build, "bench", "bench-get")
     if not os.path.exists(args.bench_get):
@@ -208,7 +239,9 @@ def main():
 
     print()
     print("Medians of %d runs, interleaved; nginx %d worker(s), objects on tmpfs; %d cores; "
-          "s3dlio with %d parts of 8 MiB in flight." % (args.runs, args.workers, os.cpu_count(), args.inflight))
+          "s3dlio with %d parts of 8 MiB in flight; TCP metrics %s before every run." %
+          (args.runs, args.workers, os.cpu_count(), args.inflight,
+           "NOT flushed" if args.warned_flush else "flushed"))
     print()
     print("| size | variant | GB/s | CPU s/GiB | requests |")
     print("|---:|---|---:|---:|---:|")
