@@ -27,6 +27,15 @@ S3dlioRequest     *_s3dlio_client_new_request      (S3dlioClient   *self,
                                                     const char     *bucket,
                                                     const char     *key);
 
+/* After an error response to @msg (signed for @bucket): whether it named
+ * another region for the bucket, which requests are signed for from now
+ * on. The caller then sends the request again. */
+gboolean           _s3dlio_client_learn_bucket_region (S3dlioClient *self,
+                                                       const char   *bucket,
+                                                       SoupMessage  *msg,
+                                                       const char   *body,
+                                                       gsize         body_len);
+
 /* Signs @request (now) and makes the message to send: no redirects are
  * followed (a signed request must be signed again for another URL). */
 SoupMessage       *_s3dlio_client_prepare_message  (S3dlioClient   *self,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "s3dlio-client-private.h"
 #include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
@@ -13,6 +15,7 @@
 #include "s3dlio-request-private.h"
 #include "s3dlio-signer.h"
 #include "s3dlio-transfer-private.h"
+#include "s3dlio-xml-private.h"
 
 /**
  * S3dlioClient:
@@ -51,6 +54,10 @@ struct _S3dlioClient
 
   GMutex              pool_mutex;
   S3dlioSessionPool  *pool;
+
+  GMutex              regions_mutex;
+  GHashTable         *bucket_regions;   /* bucket → region the server named */
+  GHashTable         *region_signers;   /* region → S3dlioSigner for it */
   GTlsDatabase       *tls_database;
   GError             *tls_error;
 };
@@ -108,6 +115,9 @@ s3dlio_client_finalize (GObject *object)
   g_clear_object (&self->tls_database);
   g_clear_error (&self->tls_error);
   g_mutex_clear (&self->pool_mutex);
+  g_clear_pointer (&self->bucket_regions, g_hash_table_unref);
+  g_clear_pointer (&self->region_signers, g_hash_table_unref);
+  g_mutex_clear (&self->regions_mutex);
 
   G_OBJECT_CLASS (s3dlio_client_parent_class)->finalize (object);
 }
@@ -206,6 +216,9 @@ static void
 s3dlio_client_init (S3dlioClient *self)
 {
   g_mutex_init (&self->pool_mutex);
+  g_mutex_init (&self->regions_mutex);
+  self->bucket_regions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->region_signers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 /**
@@ -340,7 +353,118 @@ _s3dlio_client_new_request (S3dlioClient *self,
                             const char   *bucket,
                             const char   *key)
 {
-  return s3dlio_endpoint_new_request (self->endpoint, method, bucket, key);
+  S3dlioRequest *request = s3dlio_endpoint_new_request (self->endpoint, method, bucket, key);
+
+  _s3dlio_request_set_bucket (request, bucket);
+  return request;
+}
+
+/* Buckets in another region.
+ *
+ * A signed request names its region, so libsoup must never follow a
+ * redirect with it. When a response says the bucket lives elsewhere (the
+ * `x-amz-bucket-region` header, or the `<Region>` of an S3 error such as
+ * AuthorizationHeaderMalformed), the client remembers the bucket's region
+ * and the request is signed again for it, as botocore does. The host stays
+ * the endpoint's: S3 routes a virtual-hosted bucket name to its region,
+ * and S3-compatible stores serve every region on one host. A redirect
+ * that needs another host (a 301 to a regional endpoint for a path-style
+ * request) is reported as %S3DLIO_ERROR_REDIRECT naming it. */
+
+static gboolean
+is_region_name (const char *text)
+{
+  gsize len = text ? strlen (text) : 0;
+
+  if (len == 0 || len > 64)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_islower (text[i]) && !g_ascii_isdigit (text[i]) && text[i] != '-')
+      return FALSE;
+  return TRUE;
+}
+
+static S3dlioSigner *
+signer_for_bucket (S3dlioClient *self,
+                   const char   *bucket)
+{
+  S3dlioSigner *signer;
+  const char *region;
+
+  g_mutex_lock (&self->regions_mutex);
+  region = bucket ? g_hash_table_lookup (self->bucket_regions, bucket) : NULL;
+  if (region == NULL)
+    signer = g_object_ref (self->signer);
+  else
+    {
+      signer = g_hash_table_lookup (self->region_signers, region);
+      if (signer == NULL)
+        {
+          signer = s3dlio_signer_new (self->credentials, region);
+          g_hash_table_insert (self->region_signers, g_strdup (region), signer);
+        }
+      g_object_ref (signer);
+    }
+  g_mutex_unlock (&self->regions_mutex);
+
+  return signer;
+}
+
+/* The region in the credential scope of a signed message
+ * (`Credential=AKID/20250101/eu-west-1/s3/aws4_request`), or NULL. */
+static char *
+signed_region (SoupMessage *msg)
+{
+  const char *authorization = soup_message_headers_get_one (soup_message_get_request_headers (msg),
+                                                            "Authorization");
+  const char *credential = authorization ? strstr (authorization, "Credential=") : NULL;
+  g_auto(GStrv) scope = NULL;
+
+  if (credential == NULL)
+    return NULL;
+  credential += strlen ("Credential=");
+  scope = g_strsplit (credential, "/", 5);
+  if (g_strv_length (scope) < 5)
+    return NULL;
+  return g_strdup (scope[2]);
+}
+
+gboolean
+_s3dlio_client_learn_bucket_region (S3dlioClient *self,
+                                    const char   *bucket,
+                                    SoupMessage  *msg,
+                                    const char   *body,
+                                    gsize         body_len)
+{
+  g_auto(S3dlioS3ErrorInfo) info = { 0 };
+  g_autofree char *used = NULL;
+  const char *region;
+  guint status = soup_message_get_status (msg);
+
+  if (bucket == NULL ||
+      (status != SOUP_STATUS_MOVED_PERMANENTLY && status != SOUP_STATUS_TEMPORARY_REDIRECT &&
+       status != SOUP_STATUS_BAD_REQUEST))
+    return FALSE;
+
+  /* An unsigned request names no region: nothing to sign again. */
+  used = signed_region (msg);
+  if (used == NULL)
+    return FALSE;
+
+  region = soup_message_headers_get_one (soup_message_get_response_headers (msg), "x-amz-bucket-region");
+  if (region == NULL && body != NULL && body_len > 0 && body_len <= S3DLIO_ERROR_BODY_MAX &&
+      _s3dlio_xml_parse_error (body, body_len, &info, NULL))
+    region = info.region;
+
+  if (!is_region_name (region) || g_str_equal (region, used))
+    return FALSE;
+
+  g_mutex_lock (&self->regions_mutex);
+  g_hash_table_replace (self->bucket_regions, g_strdup (bucket), g_strdup (region));
+  g_mutex_unlock (&self->regions_mutex);
+
+  g_debug ("Bucket %s is in %s, not %s: signing again for %s", bucket, region, used, region);
+  return TRUE;
 }
 
 SoupMessage *
@@ -348,6 +472,7 @@ _s3dlio_client_prepare_message (S3dlioClient   *self,
                                 S3dlioRequest  *request,
                                 GError        **error)
 {
+  g_autoptr(S3dlioSigner) signer = NULL;
   SoupMessage *msg;
 
   if (self->tls_error != NULL)
@@ -356,7 +481,8 @@ _s3dlio_client_prepare_message (S3dlioClient   *self,
       return NULL;
     }
 
-  if (!s3dlio_signer_sign (self->signer, request, NULL, error))
+  signer = signer_for_bucket (self, _s3dlio_request_get_bucket (request));
+  if (!s3dlio_signer_sign (signer, request, NULL, error))
     return NULL;
 
   msg = _s3dlio_request_new_message (request, error);
@@ -421,6 +547,7 @@ typedef struct {
   S3dlioRequest      *request;
   SoupMessage        *msg;
   guint               attempt;
+  guint               region_changes;
   gint64              sent_us;
   /* libsoup gets a cancellable of the worker's own: the caller's may fire
    * from any thread, and libsoup leaks a source now and then when that
@@ -495,6 +622,19 @@ send_and_read_cb (GObject      *source,
     {
       gsize len;
       const char *text = g_bytes_get_data (body, &len);
+
+      /* The bucket is in another region: sign again for it, at once and
+       * without using up a retry (at most twice, against ping-pong). */
+      if (send->region_changes < 2 &&
+          _s3dlio_client_learn_bucket_region (send->client, _s3dlio_request_get_bucket (send->request),
+                                              send->msg, text, len))
+        {
+          send->region_changes++;
+          send->attempt--;
+          g_clear_object (&send->msg);
+          send_on_worker (task);
+          return;
+        }
 
       _s3dlio_error_from_response (status, soup_message_get_reason_phrase (send->msg),
                                    text, len,

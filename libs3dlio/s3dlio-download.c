@@ -64,6 +64,7 @@ typedef struct {
   guint64        length;          /* G_MAXUINT64 while unknown */
   guint          attempt;
   gboolean       tried_plain;     /* the 416 fallback for empty objects */
+  guint          region_changes;  /* signed again for the bucket's region */
 
   /* The attempt under way. */
   S3dlioWorker  *worker;
@@ -1110,6 +1111,24 @@ error_body_read_cb (GObject      *source,
 
   /* A broken error body still gives an error from the status alone. */
   g_input_stream_read_all_finish (G_INPUT_STREAM (source), result, &n, NULL);
+
+  /* The bucket is in another region: sign again for it, at once and
+   * without using up a retry (at most twice, against ping-pong). */
+  if (part->region_changes < 2 &&
+      _s3dlio_client_learn_bucket_region (part->dl->client, part->dl->bucket, part->msg,
+                                          (const char *) part->error_body, n))
+    {
+      Download *dl = part->dl;
+
+      part->region_changes++;
+      log_attempt (part, NULL);
+      clear_attempt (part, FALSE);
+      part->attempt--;
+      start_attempt (part);
+      g_object_unref (dl->task);
+      return;
+    }
+
   _s3dlio_error_from_response (soup_message_get_status (part->msg),
                                soup_message_get_reason_phrase (part->msg),
                                (const char *) part->error_body, n,

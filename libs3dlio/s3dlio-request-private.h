@@ -62,4 +62,10 @@ void         _s3dlio_request_append_encoded_query (S3dlioRequest    *self,
 SoupMessage *_s3dlio_request_new_message          (S3dlioRequest    *self,
                                                    GError          **error);
 
+/* The bucket the request is for (%NULL for none): the client signs it for
+ * the region it learned that bucket is in. Kept by s3dlio_request_copy(). */
+void         _s3dlio_request_set_bucket           (S3dlioRequest    *self,
+                                                   const char       *bucket);
+const char  *_s3dlio_request_get_bucket           (S3dlioRequest    *self);
+
 G_END_DECLS

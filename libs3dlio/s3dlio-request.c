@@ -51,6 +51,7 @@ struct _S3dlioRequest
   GArray  *headers;       /* of Pair, never Host */
   GBytes  *payload;
   char    *payload_hash;  /* NULL: not set, the empty-payload hash */
+  char    *bucket;        /* private: which bucket it is for, if any */
 };
 
 G_DEFINE_FINAL_TYPE (S3dlioRequest, s3dlio_request, G_TYPE_OBJECT)
@@ -123,6 +124,7 @@ s3dlio_request_finalize (GObject *object)
   g_clear_pointer (&self->headers, g_array_unref);
   g_clear_pointer (&self->payload, g_bytes_unref);
   g_clear_pointer (&self->payload_hash, g_free);
+  g_clear_pointer (&self->bucket, g_free);
 
   G_OBJECT_CLASS (s3dlio_request_parent_class)->finalize (object);
 }
@@ -360,6 +362,7 @@ s3dlio_request_copy (S3dlioRequest *self)
   copy->headers = pair_array_copy (self->headers);
   copy->payload = self->payload ? g_bytes_ref (self->payload) : NULL;
   copy->payload_hash = g_strdup (self->payload_hash);
+  copy->bucket = g_strdup (self->bucket);
 
   return copy;
 }
@@ -1199,4 +1202,22 @@ _s3dlio_request_new_message (S3dlioRequest  *self,
     }
 
   return g_steal_pointer (&message);
+}
+
+void
+_s3dlio_request_set_bucket (S3dlioRequest *self,
+                            const char    *bucket)
+{
+  g_return_if_fail (S3DLIO_IS_REQUEST (self));
+
+  g_free (self->bucket);
+  self->bucket = g_strdup (bucket);
+}
+
+const char *
+_s3dlio_request_get_bucket (S3dlioRequest *self)
+{
+  g_return_val_if_fail (S3DLIO_IS_REQUEST (self), NULL);
+
+  return self->bucket;
 }

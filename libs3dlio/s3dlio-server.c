@@ -2190,6 +2190,8 @@ check_scope (Call       *call,
       append_escaped (region, call->region);
       g_string_append (region, "</Region>");
       extra = g_string_free (region, FALSE);
+      /* As S3 does, so that a HEAD, which has no body, names it too. */
+      soup_message_headers_replace (response_headers (call), "x-amz-bucket-region", call->region);
       reply_error_extra (call, S3DLIO_S3_ERROR_AUTHORIZATION_HEADER_MALFORMED, extra,
                          "The authorization header is malformed; the region '%s' is wrong; "
                          "expecting '%s'", params->region, call->region);

@@ -315,6 +315,64 @@ test_connections_reused (Fixture       *fx,
     }
 }
 
+/* A bucket in another region than the endpoint's: the server says so
+ * (400 AuthorizationHeaderMalformed, with x-amz-bucket-region and
+ * <Region>), the client signs again for that region and remembers it, so
+ * only the first request of each kind is refused. */
+static void
+test_bucket_in_other_region (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = put (fx, "far", 5 * PART + 9);
+  g_autoptr(S3dlioUri) uri = object_uri ("far");
+  g_autoptr(S3dlioUri) upload_uri = object_uri ("far-put");
+  g_autoptr(S3dlioUri) bucket_uri = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  g_autoptr(S3dlioObjectList) list = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) small = g_bytes_new_static ("hello", 5);
+
+  s3dlio_server_set_region (fx->server, "eu-west-1");
+  s3dlio_server_reset_counters (fx->server);
+
+  /* HEAD has no body: the header alone names the region. */
+  info = s3dlio_client_stat (fx->client, uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_object_info_get_size (info), ==, g_bytes_get_size (expected));
+  g_assert_cmpuint (count_log_lines_with (fx, "-> 400"), ==, 1);
+
+  /* Learned: a size-aware GET goes straight to the right region. */
+  got = s3dlio_client_get (fx->client, uri, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_bytes (expected, got);
+  g_assert_true (s3dlio_client_put (fx->client, upload_uri, small, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  bucket_uri = s3dlio_uri_parse ("s3://bucket/", &error);
+  g_assert_no_error (error);
+  list = s3dlio_object_list_new (fx->client, bucket_uri, NULL);
+  g_assert_true (s3dlio_object_list_load (list, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
+  g_assert_cmpuint (count_log_lines_with (fx, "-> 400"), ==, 1);
+
+  /* A client that starts fresh learns it from a GET's error body too. */
+  {
+    g_autoptr(S3dlioClient) other = NULL;
+    g_autoptr(S3dlioEndpoint) endpoint = NULL;
+    g_autofree char *server_uri = s3dlio_server_get_uri (fx->server);
+
+    endpoint = s3dlio_endpoint_new (server_uri, "us-east-1", &error);
+    g_assert_no_error (error);
+    other = s3dlio_client_new (endpoint, fx->credentials, fx->config);
+    g_clear_pointer (&got, g_bytes_unref);
+    got = s3dlio_client_get (other, uri, NULL, &error);
+    g_assert_no_error (error);
+    assert_same_bytes (expected, got);
+    g_assert_cmpuint (count_log_lines_with (fx, "-> 400"), ==, 2);
+  }
+}
+
 static void
 test_strategies (Fixture       *fx,
                  gconstpointer  data)
@@ -1063,6 +1121,7 @@ main (int   argc,
   ADD ("/client/if-match-on-parts", test_if_match_on_parts);
   ADD ("/client/strategies", test_strategies);
   ADD ("/client/connections-reused", test_connections_reused);
+  ADD ("/client/bucket-in-other-region", test_bucket_in_other_region);
   ADD ("/client/config-changes-apply", test_config_changes_apply);
   ADD ("/client/ranges", test_ranges);
   ADD ("/client/stat", test_stat);
