@@ -697,6 +697,7 @@ s3dlio_parse_size (const char  *text,
                    GError     **error)
 {
   g_autofree char *stripped = NULL;
+  g_autofree char *shown = NULL;
   const char *rest = NULL;
   guint64 value;
   guint64 multiplier;
@@ -710,11 +711,13 @@ s3dlio_parse_size (const char  *text,
       return FALSE;
     }
 
+  /* Environment variables may hold any bytes; messages are UTF-8. */
+  shown = g_utf8_make_valid (text, -1);
   stripped = g_strstrip (g_strdup (text));
   if (!parse_unsigned (stripped, &value, &rest))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a size (expected e.g. 8MiB, 8M or 8388608)%s", text,
+                   "“%s” is not a size (expected e.g. 8MiB, 8M or 8388608)%s", shown,
                    g_ascii_isdigit (stripped[0]) ? ": too large" : "");
       return FALSE;
     }
@@ -724,16 +727,18 @@ s3dlio_parse_size (const char  *text,
 
   if (!size_suffix_multiplier (rest, &multiplier))
     {
+      g_autofree char *unit = g_utf8_make_valid (rest, -1);
+
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
                    "“%s” is not a size: unknown unit “%s” (use B, K, KiB, KB, M, MiB, MB, G, GiB, GB, T, TiB or TB)",
-                   text, rest);
+                   shown, unit);
       return FALSE;
     }
 
   if (value > G_MAXUINT64 / multiplier)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a size: too large", text);
+                   "“%s” is not a size: too large", shown);
       return FALSE;
     }
 
@@ -761,6 +766,7 @@ s3dlio_parse_boolean (const char  *text,
   static const char *const yes[] = { "1", "true", "yes", "on" };
   static const char *const no[] = { "0", "false", "no", "off" };
   g_autofree char *lower = NULL;
+  g_autofree char *shown = NULL;
 
   g_return_val_if_fail (value != NULL, FALSE);
 
@@ -779,9 +785,10 @@ s3dlio_parse_boolean (const char  *text,
         }
     }
 
+  shown = g_utf8_make_valid (text ? text : "", -1);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
                "“%s” is not a boolean (expected 1, 0, true, false, yes, no, on or off)",
-               text ? text : "");
+               shown);
   return FALSE;
 }
 
@@ -829,9 +836,11 @@ parse_for_pspec (GParamSpec  *pspec,
       maximum = G_PARAM_SPEC_UINT (pspec)->maximum;
       if (!parse_unsigned (stripped, &number, &rest) || *rest != '\0')
         {
+          g_autofree char *shown = g_utf8_make_valid (text, -1);
+
           g_set_error (&local_error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
                        "“%s” is not a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
-                       text, minimum / scale, maximum / scale);
+                       shown, minimum / scale, maximum / scale);
           goto fail;
         }
     }
@@ -930,12 +939,14 @@ s3dlio_config_load_environment (S3dlioConfig  *self,
     {
       const EnvBinding *binding = &env_bindings[i];
       const char *text = g_getenv (binding->variable);
+      g_autofree char *shown = NULL;
       g_autofree char *what = NULL;
 
       if (text == NULL || G_IS_VALUE (&values[binding->prop_id]))
         continue;
 
-      what = g_strdup_printf ("%s=%s", binding->variable, text);
+      shown = g_utf8_make_valid (text, -1);
+      what = g_strdup_printf ("%s=%s", binding->variable, shown);
       ok = parse_for_pspec (properties[binding->prop_id], what, text,
                             binding->scale, &values[binding->prop_id], error);
     }

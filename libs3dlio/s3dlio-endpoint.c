@@ -70,18 +70,21 @@ static GParamSpec *properties[N_PROPS];
 /* Validation */
 
 /* A copy of @url safe to show: whatever precedes an "@" (user, password)
- * is replaced with "…". */
+ * is replaced with "…", and so is invalid UTF-8 (an environment variable
+ * may hold any bytes; error messages are UTF-8). */
 static char *
 redact_url (const char *url)
 {
   const char *at = strrchr (url, '@');
   const char *start = strstr (url, "://");
+  g_autofree char *redacted = NULL;
 
   if (at == NULL)
-    return g_strdup (url);
+    return g_utf8_make_valid (url, -1);
 
   start = (start != NULL && start < at) ? start + 3 : url;
-  return g_strdup_printf ("%.*s…%s", (int) (start - url), url, at);
+  redacted = g_strdup_printf ("%.*s…%s", (int) (start - url), url, at);
+  return g_utf8_make_valid (redacted, -1);
 }
 
 static gboolean
@@ -402,9 +405,11 @@ s3dlio_endpoint_new (const char  *url,
 
   if (region != NULL && !is_valid_region (region))
     {
+      g_autofree char *shown = g_utf8_make_valid (region, -1);
+
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
                    "Invalid region “%s”: expected lowercase letters, digits and "
-                   "“-”, such as eu-west-1", region);
+                   "“-”, such as eu-west-1", shown);
       return NULL;
     }
 
@@ -530,6 +535,8 @@ find_region (S3dlioSharedConfig  *config,
              Setting             *region,
              GError             **error)
 {
+  g_autofree char *shown = NULL;
+
   if (!from_variable (region, "AWS_REGION") &&
       !from_variable (region, "AWS_DEFAULT_REGION") &&
       !from_profile (region, config, profile, "region"))
@@ -538,9 +545,10 @@ find_region (S3dlioSharedConfig  *config,
   if (is_valid_region (region->value))
     return TRUE;
 
+  shown = g_utf8_make_valid (region->value, -1);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
                "%s: invalid region “%s”: expected lowercase letters, digits and "
-               "“-”, such as eu-west-1", region->origin, region->value);
+               "“-”, such as eu-west-1", region->origin, shown);
   return FALSE;
 }
 
@@ -1094,9 +1102,11 @@ s3dlio_addressing_style_parse (const char             *string,
     *style = S3DLIO_ADDRESSING_STYLE_VIRTUAL_HOSTED;
   else
     {
+      g_autofree char *shown = g_utf8_make_valid (string, -1);
+
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
                    "Invalid addressing style “%s”: expected auto, path or virtual",
-                   string);
+                   shown);
       return FALSE;
     }
 

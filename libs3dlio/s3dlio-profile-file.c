@@ -533,7 +533,10 @@ _s3dlio_profile_file_load (const char  *path,
     return NULL;
 
   file = _s3dlio_profile_file_parse ((const char *) contents->data, contents->len, path, error);
-  explicit_bzero (contents->data, contents->len);
+  /* An empty array has no data at all (NULL), which explicit_bzero() must
+   * not be given. */
+  if (contents->len > 0)
+    explicit_bzero (contents->data, contents->len);
   return file;
 }
 

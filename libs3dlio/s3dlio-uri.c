@@ -167,8 +167,11 @@ set_bucket_error (GError     **error,
                   const char  *name,
                   const char  *why)
 {
+  /* @name may be any bytes; messages are UTF-8. */
+  g_autofree char *shown = g_utf8_make_valid (name, -1);
+
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "Invalid bucket name “%s”: %s", name, why);
+               "Invalid bucket name “%s”: %s", shown, why);
   return FALSE;
 }
 

@@ -250,6 +250,7 @@ _s3dlio_xml_parse (const char             *data,
 {
   g_autoptr(GError) local_error = NULL;
   XmlReader reader = { 0 };
+  const char *invalid = NULL;
   gboolean ok;
 
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
@@ -267,6 +268,18 @@ _s3dlio_xml_parse (const char             *data,
   /* GMarkup stops silently at a NUL byte instead of failing. */
   if (memchr (data, '\0', len) != NULL)
     return set_malformed (error, handler->roots, "the body holds a NUL byte");
+
+  /* GMarkup reads nothing but UTF-8, yet invalid UTF-8 in a CDATA section
+   * sets its error without stopping it (GLib 2.74, and still 2.86): the
+   * parse goes on, and succeeds without that text or sets a second error
+   * over the first. So the whole body is checked first. */
+  if (!g_utf8_validate_len (data, len, &invalid))
+    {
+      g_autofree char *problem = g_strdup_printf ("invalid UTF-8 at byte %" G_GSIZE_FORMAT,
+                                                  (gsize) (invalid - data));
+
+      return set_malformed (error, handler->roots, problem);
+    }
 
   /* A UTF-8 byte order mark is legal XML that GMarkup refuses. */
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)

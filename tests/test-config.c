@@ -79,6 +79,48 @@ test_parse_size (void)
     }
 }
 
+/* Values may be any bytes (environment variables are): the messages that
+ * quote them are UTF-8 all the same (found by fuzz/fuzz-config.c). */
+static void
+test_invalid_utf8_in_messages (void)
+{
+  static const char *const properties[] = { "part-size", "max-retries", "head-first" };
+  g_autoptr(S3dlioConfig) config = s3dlio_config_new ();
+  g_autoptr(GError) error = NULL;
+  guint64 size;
+  gboolean value;
+
+  g_assert_false (s3dlio_parse_size ("8\xff", &size, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "“8\xef\xbf\xbd”"));
+  g_clear_error (&error);
+
+  g_assert_false (s3dlio_parse_size ("\xff", &size, &error));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  g_assert_false (s3dlio_parse_boolean ("\xc3", &value, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (properties); i++)
+    {
+      g_assert_false (s3dlio_config_set_from_string (config, properties[i], "1\xff", &error));
+      g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_clear_error (&error);
+    }
+
+  g_setenv ("S3DLIO_MAX_RETRIES", "\xfe\xff", TRUE);
+  g_assert_false (s3dlio_config_load_environment (config, &error));
+  g_unsetenv ("S3DLIO_MAX_RETRIES");
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_nonnull (strstr (error->message, "S3DLIO_MAX_RETRIES="));
+}
+
 static void
 test_parse_boolean (void)
 {
@@ -435,6 +477,7 @@ main (int   argc,
   g_test_add_func ("/config/defaults", test_defaults);
   g_test_add_func ("/config/parse-size", test_parse_size);
   g_test_add_func ("/config/parse-boolean", test_parse_boolean);
+  g_test_add_func ("/config/invalid-utf8-in-messages", test_invalid_utf8_in_messages);
   g_test_add_func ("/config/environment/values", test_environment_values);
   g_test_add_func ("/config/environment/alias-precedence", test_environment_alias_precedence);
   g_test_add_func ("/config/environment/bad-values", test_environment_bad_values);

@@ -507,6 +507,15 @@ test_load (Fixture       *fixture,
   g_assert_no_error (error);
   g_clear_pointer (&file, _s3dlio_profile_file_free);
 
+  /* and so are empty ones (whose contents are a NULL array: found by
+   * fuzz/fuzz-profile-file.c under UBSan) */
+  g_clear_pointer (&path, g_free);
+  path = write_aws_file ("empty", "");
+  file = _s3dlio_profile_file_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (_s3dlio_profile_file_has_section (file, "default"));
+  g_clear_pointer (&file, _s3dlio_profile_file_free);
+
   /* not regular files are errors, and a FIFO does not block */
   file = _s3dlio_profile_file_load (dir, &error);
   g_assert_null (file);

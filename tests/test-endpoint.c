@@ -285,6 +285,48 @@ test_bad_regions (Fixture       *fixture,
     }
 }
 
+/* Environment variables may hold any bytes: the messages that quote them
+ * stay UTF-8 (found by fuzz/fuzz-uri.c). */
+static void
+test_invalid_utf8_in_messages (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioEndpoint) endpoint = NULL;
+  S3dlioAddressingStyle style;
+
+  endpoint = s3dlio_endpoint_new ("http://h\xff.example", NULL, &error);
+  g_assert_null (endpoint);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  assert_contains (error->message, "http://h\xef\xbf\xbd.example");
+  g_clear_error (&error);
+
+  endpoint = s3dlio_endpoint_new ("http://u\xff:p@h\xfe.example", NULL, &error);
+  g_assert_null (endpoint);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  endpoint = s3dlio_endpoint_new (NULL, "eu-\xff", &error);
+  g_assert_null (endpoint);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  g_assert_false (s3dlio_addressing_style_parse ("pa\xfft\xc3", &style, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_clear_error (&error);
+
+  g_setenv ("AWS_REGION", "\xc3(", TRUE);
+  endpoint = s3dlio_endpoint_new_from_environment (NULL, &error);
+  g_unsetenv ("AWS_REGION");
+  g_assert_null (endpoint);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  assert_contains (error->message, "AWS_REGION");
+}
+
 static void
 test_invalid_construct_properties (Fixture       *fixture,
                                    gconstpointer  data)
@@ -931,6 +973,7 @@ main (int    argc,
   ADD ("/endpoint/bad-urls", test_bad_urls);
   ADD ("/endpoint/url-with-credentials", test_url_with_credentials);
   ADD ("/endpoint/bad-regions", test_bad_regions);
+  ADD ("/endpoint/invalid-utf8-in-messages", test_invalid_utf8_in_messages);
   ADD ("/endpoint/invalid-construct-properties", test_invalid_construct_properties);
   ADD ("/endpoint/addressing/auto", test_virtual_hosting_auto);
   ADD ("/endpoint/addressing/override", test_addressing_override);

@@ -203,6 +203,17 @@ test_bucket_names (void)
       g_assert_true (s3dlio_bucket_name_is_valid (good[i], &error));
       g_assert_no_error (error);
     }
+
+  /* The message quotes the name, as UTF-8 even when it is not (found by
+   * fuzz/fuzz-uri.c). */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (s3dlio_bucket_name_is_valid ("buck\xff" "et", &error));
+    g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    g_assert_nonnull (strstr (error->message, "buck\xef\xbf\xbd" "et"));
+  }
 }
 
 static void

@@ -1016,6 +1016,12 @@ test_reader_malformed (void)
   assert_malformed (parse_list_objects, "<ListBucketResult/>trailing", -1, NULL);
   assert_malformed (parse_list_objects, "<ListBucketResult/><ListBucketResult/>", -1, "second document element");
   assert_malformed (parse_list_objects, "<ListBucketResult><Name>a\0b</Name></ListBucketResult>", 50, "NUL");
+  /* GMarkup lets invalid UTF-8 in CDATA through with an error set, then
+   * sets a second one (found by fuzz/fuzz-xml.c). */
+  assert_malformed (parse_list_objects, "<ListBucketResult><Name><![CDATA[\xff]]></Name></ListBucketResult>", -1,
+                    "invalid UTF-8 at byte 33");
+  assert_malformed (parse_list_objects, "<![CDATA[\xff]]>", -1, "invalid UTF-8 at byte 9");
+  assert_malformed (parse_error_document, "<Error><Code><![CDATA[\xc3]]></Code></Error>", -1, "UTF-8");
   assert_malformed (parse_list_objects, "<html><body>502</body></html>", -1,
                     "expected a <ListBucketResult> document but the document element is <html>");
   assert_malformed (parse_copy, "<ListBucketResult/>", -1, "<CopyObjectResult> or <CopyPartResult>");
