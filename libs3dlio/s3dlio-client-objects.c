@@ -1,4 +1,5 @@
-/* s3dlio-client-objects.c: server-side copy and presigned URLs
+/* s3dlio-client-objects.c: server-side copy (the engine is in
+ * s3dlio-copy.c) and presigned URLs
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -9,10 +10,8 @@
 #include <string.h>
 
 #include "s3dlio-client-private.h"
-#include "s3dlio-encode-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-signer.h"
-#include "s3dlio-xml-private.h"
 
 static gboolean
 check_object (S3dlioUri  *uri,
@@ -30,51 +29,7 @@ check_object (S3dlioUri  *uri,
   return FALSE;
 }
 
-/* {{{ CopyObject */
-
-typedef struct {
-  S3dlioUri *source;
-  S3dlioUri *destination;
-} CopyData;
-
-static void
-copy_data_free (gpointer data)
-{
-  CopyData *copy = data;
-
-  g_clear_object (&copy->source);
-  g_clear_object (&copy->destination);
-  g_free (copy);
-}
-
-static void
-copy_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  g_autoptr(GTask) task = data;
-  CopyData *copy = g_task_get_task_data (task);
-  g_autoptr(S3dlioResponse) response = NULL;
-  g_autoptr(S3dlioCopyResult) copied = NULL;
-  GError *error = NULL;
-
-  response = _s3dlio_client_send_finish (S3DLIO_CLIENT (source), result, &error);
-  /* S3 may answer 200 and only then fail: the body is an <Error>. */
-  if (response != NULL)
-    copied = _s3dlio_xml_parse_copy_result (g_bytes_get_data (response->body, NULL),
-                                            g_bytes_get_size (response->body), &error);
-  if (copied == NULL)
-    {
-      g_autofree char *from = s3dlio_uri_to_string (copy->source);
-      g_autofree char *to = s3dlio_uri_to_string (copy->destination);
-
-      g_prefix_error (&error, "Copying %s to %s: ", from, to);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
+/* {{{ Copy */
 
 /**
  * s3dlio_client_copy_async:
@@ -86,9 +41,30 @@ copy_cb (GObject      *source,
  * @callback: (scope async): called when the operation ends
  * @user_data: data for @callback
  *
- * Copies an object on the server side (CopyObject), without downloading
- * it: content type and user metadata are copied along. CopyObject takes
- * objects of up to 5 GiB.
+ * Copies an object on the server side, without downloading it, as the
+ * AWS CLI does.
+ *
+ * The source's size is learnt first, with a HEAD request. A source
+ * smaller than [property@S3dlio.Config:upload-threshold] (or empty) is
+ * copied with one CopyObject request, which copies its content type and
+ * user metadata along.
+ *
+ * A larger one, or one over 5 GiB (the most CopyObject takes), is copied
+ * in parts: a multipart upload of the destination whose parts are
+ * UploadPartCopy requests of [property@S3dlio.Config:upload-part-size]
+ * each (larger when that would make more than 10000 parts), at most
+ * [property@S3dlio.Config:upload-inflight] at a time, and retried on
+ * transient failures. The destination gets the `Content-Type`,
+ * `Cache-Control`, `Content-Disposition`, `Content-Encoding`,
+ * `Content-Language`, `Expires` and user metadata that the HEAD reported;
+ * tags, ACLs, the storage class and encryption settings are not carried
+ * over. Every part is pinned to the ETag of the HEAD: a source replaced
+ * during the copy fails it with %S3DLIO_ERROR_OBJECT_MODIFIED rather than
+ * mixing two versions. On any failure, cancellation included, the
+ * multipart upload is aborted before the operation returns, so that no
+ * part is left behind (the error says so if that failed too). Once every
+ * part is copied, the copy completes: it is too late to cancel it, and
+ * the operation succeeds.
  */
 void
 s3dlio_client_copy_async (S3dlioClient        *self,
@@ -99,9 +75,6 @@ s3dlio_client_copy_async (S3dlioClient        *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(S3dlioRequest) request = NULL;
-  g_autoptr(GString) copy_source = NULL;
-  CopyData *copy;
   GError *error = NULL;
 
   g_return_if_fail (S3DLIO_IS_CLIENT (self));
@@ -110,10 +83,6 @@ s3dlio_client_copy_async (S3dlioClient        *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, s3dlio_client_copy_async);
-  copy = g_new0 (CopyData, 1);
-  copy->source = g_object_ref (source);
-  copy->destination = g_object_ref (destination);
-  g_task_set_task_data (task, copy, copy_data_free);
 
   if (!check_object (source, "source", &error) ||
       !check_object (destination, "destination", &error))
@@ -122,16 +91,7 @@ s3dlio_client_copy_async (S3dlioClient        *self,
       return;
     }
 
-  /* `/bucket/key`, URL-encoded: the key may hold `?`, `%`, spaces… */
-  copy_source = g_string_new ("/");
-  g_string_append (copy_source, s3dlio_uri_get_bucket (source));
-  g_string_append_c (copy_source, '/');
-  _s3dlio_uri_encode_append (copy_source, s3dlio_uri_get_key (source), -1, TRUE);
-
-  request = _s3dlio_client_new_request (self, "PUT", s3dlio_uri_get_bucket (destination),
-                                        s3dlio_uri_get_key (destination));
-  s3dlio_request_set_header (request, "x-amz-copy-source", copy_source->str);
-  _s3dlio_client_send_async (self, request, cancellable, copy_cb, g_steal_pointer (&task));
+  _s3dlio_copy_start (self, source, destination, task);
 }
 
 /**
@@ -143,7 +103,9 @@ s3dlio_client_copy_async (S3dlioClient        *self,
  * Finishes [method@S3dlio.Client.copy_async].
  *
  * Returns: %TRUE if the object was copied, %FALSE with @error set
- *   otherwise (%S3DLIO_ERROR_NO_SUCH_KEY for a missing source)
+ *   otherwise (%S3DLIO_ERROR_NO_SUCH_KEY for a missing source,
+ *   %S3DLIO_ERROR_OBJECT_MODIFIED for a source replaced during a copy in
+ *   parts)
  */
 gboolean
 s3dlio_client_copy_finish (S3dlioClient  *self,

@@ -87,4 +87,12 @@ void               _s3dlio_download_start          (S3dlioClient        *client,
                                                     gboolean             single_request,
                                                     GTask               *task);
 
+/* The server-side copy engine (s3dlio-copy.c): copies @source (an
+ * object) to @destination and returns a boolean through @task, whose task
+ * data it takes. */
+void               _s3dlio_copy_start              (S3dlioClient        *client,
+                                                    S3dlioUri           *source,
+                                                    S3dlioUri           *destination,
+                                                    GTask               *task);
+
 G_END_DECLS

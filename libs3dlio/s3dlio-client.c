@@ -616,6 +616,7 @@ send_and_read_cb (GObject      *source,
   guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  _s3dlio_error_from_transport (&error);
   status = soup_message_get_status (send->msg);
 
   if (body != NULL && !SOUP_STATUS_IS_SUCCESSFUL (status))

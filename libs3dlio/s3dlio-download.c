@@ -746,6 +746,7 @@ read_body (Part *part)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return READ_WOULD_BLOCK;
 
+      _s3dlio_error_from_transport (&error);
       attempt_failed (part, g_steal_pointer (&error));
       return READ_ENDED;
     }
@@ -1159,6 +1160,7 @@ sent_cb (GObject      *source,
   part->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (part->stream == NULL)
     {
+      _s3dlio_error_from_transport (&error);
       attempt_failed (part, error);
       return;
     }

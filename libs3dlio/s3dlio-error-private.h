@@ -43,6 +43,16 @@ S3dlioError _s3dlio_error_code_for_s3_code    (const char  *s3_code);
  * otherwise %S3DLIO_ERROR_FAILED. */
 S3dlioError _s3dlio_error_code_for_http_status (guint       http_status);
 
+/* Moves an error that a request or a response body got from the network
+ * (libsoup, GIO sockets) into the S3DLIO_ERROR domain, keeping its message:
+ * a timeout becomes %S3DLIO_ERROR_TIMEOUT; a refused, reset, closed or
+ * unreachable connection or a body cut short %S3DLIO_ERROR_CONNECTION; an
+ * HTTP response libsoup cannot parse %S3DLIO_ERROR_MALFORMED_RESPONSE. All
+ * of these were and stay transient. Anything else, a cancellation above all,
+ * is left alone. Only for errors from the network: a local file's
+ * G_IO_ERROR_FAILED is not a connection failure. */
+void        _s3dlio_error_from_transport      (GError     **error);
+
 /* Makes server-supplied text safe to put in an error message or a log line:
  * invalid UTF-8 is replaced, control and format characters (including bidi
  * overrides) and runs of white space become one space, the ends are trimmed,

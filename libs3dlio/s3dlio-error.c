@@ -384,3 +384,47 @@ _s3dlio_error_from_response (guint        http_status,
   g_set_error_literal (error, S3DLIO_ERROR, code, message->str);
   return FALSE;
 }
+
+void
+_s3dlio_error_from_transport (GError **error)
+{
+  S3dlioError code;
+
+  if (error == NULL || *error == NULL)
+    return;
+
+  if ((*error)->domain == G_IO_ERROR)
+    {
+      switch ((*error)->code)
+        {
+        case G_IO_ERROR_TIMED_OUT:
+          code = S3DLIO_ERROR_TIMEOUT;
+          break;
+        /* A reset comes as CONNECTION_CLOSED (ECONNRESET) or, from some
+         * paths, as plain FAILED. */
+        case G_IO_ERROR_FAILED:
+        case G_IO_ERROR_CONNECTION_REFUSED:
+        case G_IO_ERROR_CONNECTION_CLOSED:
+        case G_IO_ERROR_PARTIAL_INPUT:
+        case G_IO_ERROR_HOST_UNREACHABLE:
+        case G_IO_ERROR_NETWORK_UNREACHABLE:
+          code = S3DLIO_ERROR_CONNECTION;
+          break;
+        default:
+          return;
+        }
+    }
+  else if ((*error)->domain == SOUP_SESSION_ERROR &&
+           ((*error)->code == SOUP_SESSION_ERROR_PARSING ||
+            (*error)->code == SOUP_SESSION_ERROR_ENCODING))
+    {
+      code = S3DLIO_ERROR_MALFORMED_RESPONSE;
+    }
+  else
+    {
+      return;
+    }
+
+  (*error)->domain = S3DLIO_ERROR;
+  (*error)->code = code;
+}

@@ -17,6 +17,7 @@
 #include "s3dlio-client-private.h"
 #include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
+#include "s3dlio-multipart-private.h"
 #include "s3dlio-upload-private.h"
 #include "s3dlio-xml-private.h"
 
@@ -53,9 +54,6 @@
  * from another thread: GLib 2.74 leaks a GCancellableSource that is
  * destroyed while another thread emits "cancelled" on its cancellable, and
  * libsoup makes such sources for every socket wait. */
-
-#define MAX_PARTS          10000
-#define PART_SIZE_ROUNDING (1024 * 1024)
 
 typedef enum {
   PART_SINGLE,   /* the whole object, one PUT */
@@ -248,21 +246,18 @@ add_object_headers (Put           *put,
 }
 
 /* The part size for @size bytes: the configured one, or larger when that
- * would give more than MAX_PARTS parts. */
+ * would give more than S3DLIO_MULTIPART_MAX_PARTS parts; 0 when even parts
+ * of 5 GiB would be too many. */
 static guint64
 part_size_for (Put     *put,
                guint64  size)
 {
-  guint64 part_size = put->part_size;
+  guint64 part_size = _s3dlio_multipart_part_size (size, put->part_size);
 
-  if (size / part_size + (size % part_size != 0) > MAX_PARTS)
-    {
-      part_size = size / MAX_PARTS + 1;
-      part_size = (part_size + PART_SIZE_ROUNDING - 1) / PART_SIZE_ROUNDING * PART_SIZE_ROUNDING;
-      g_debug ("%s: %" G_GUINT64_FORMAT " bytes would take more than %u parts of %"
-               G_GUINT64_FORMAT " bytes: using parts of %" G_GUINT64_FORMAT " bytes",
-               put->uri_string, size, MAX_PARTS, put->part_size, part_size);
-    }
+  if (part_size != 0 && part_size != put->part_size)
+    g_debug ("%s: %" G_GUINT64_FORMAT " bytes would take more than %u parts of %"
+             G_GUINT64_FORMAT " bytes: using parts of %" G_GUINT64_FORMAT " bytes",
+             put->uri_string, size, S3DLIO_MULTIPART_MAX_PARTS, put->part_size, part_size);
 
   return part_size;
 }
@@ -548,21 +543,10 @@ abort_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   response = _s3dlio_client_send_finish (put->client, result, &error);
-  if (response == NULL && !g_error_matches (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_UPLOAD))
-    {
-      /* The error says so: the parts stay (and are billed) until a
-       * lifecycle rule or someone else aborts the upload. */
-      GError *failure = put->error;
-
-      g_debug ("%s: cannot abort the multipart upload %s: %s",
-               put->uri_string, put->upload_id, error->message);
-      put->error = g_error_new (failure->domain, failure->code,
-                                "%s (and the multipart upload %s could not be aborted: %s)",
-                                failure->message, put->upload_id, error->message);
-      g_error_free (failure);
-    }
-  else
-    g_debug ("%s: aborted the multipart upload %s", put->uri_string, put->upload_id);
+  g_debug ("%s: %s the multipart upload %s%s%s", put->uri_string,
+           response != NULL ? "aborted" : "cannot abort", put->upload_id,
+           error ? ": " : "", error ? error->message : "");
+  _s3dlio_multipart_note_abort (&put->error, put->upload_id, error);
 
   return_result (put);
 }
@@ -583,8 +567,7 @@ finish_on_context (gpointer data)
 
   /* Not cancellable: a cancelled upload must be aborted too. Retries and
    * the session's timeouts bound it. */
-  request = _s3dlio_client_new_request (put->client, "DELETE", put->bucket, put->key);
-  s3dlio_request_add_query (request, "uploadId", put->upload_id);
+  request = _s3dlio_multipart_abort_request (put->client, put->bucket, put->key, put->upload_id);
   _s3dlio_upload_add_request (put->upload);
   g_main_context_push_thread_default (put->context);
   _s3dlio_client_send_async (put->client, request, NULL, abort_cb, g_object_ref (task));
@@ -595,24 +578,6 @@ finish_on_context (gpointer data)
 
 /* }}} */
 /* {{{ CompleteMultipartUpload */
-
-static GBytes *
-complete_document (Put *put)
-{
-  GString *xml = g_string_new ("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
-
-  for (guint i = 0; i < put->parts->len; i++)
-    {
-      Part *part = g_ptr_array_index (put->parts, i);
-      g_autofree char *etag = g_markup_escape_text (part->etag, -1);
-
-      g_string_append_printf (xml, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
-                              part->index + 1, etag);
-    }
-  g_string_append (xml, "</CompleteMultipartUpload>");
-
-  return g_string_free_to_bytes (xml);
-}
 
 static void
 complete_cb (GObject      *source,
@@ -658,7 +623,7 @@ complete_on_context (gpointer data)
   GTask *task = data;
   Put *put = g_task_get_task_data (task);
   g_autoptr(S3dlioRequest) request = NULL;
-  g_autoptr(GBytes) document = NULL;
+  g_autofree const char **etags = NULL;
   GError *error = NULL;
 
   if (put->source_kind == S3DLIO_UPLOAD_SOURCE_PATH && !check_file_unchanged (put, &error))
@@ -672,11 +637,12 @@ complete_on_context (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
-  document = complete_document (put);
-  request = _s3dlio_client_new_request (put->client, "POST", put->bucket, put->key);
-  s3dlio_request_add_query (request, "uploadId", put->upload_id);
-  s3dlio_request_set_header (request, "Content-Type", "application/xml");
-  s3dlio_request_set_payload (request, document);
+  /* Every part is in: nothing changes the array any more. */
+  etags = g_new (const char *, put->parts->len);
+  for (guint i = 0; i < put->parts->len; i++)
+    etags[i] = ((Part *) g_ptr_array_index (put->parts, i))->etag;
+  request = _s3dlio_multipart_complete_request (put->client, put->bucket, put->key, put->upload_id,
+                                                etags, put->parts->len);
   _s3dlio_upload_add_request (put->upload);
   g_main_context_push_thread_default (put->context);
   _s3dlio_client_send_async (put->client, request, NULL, complete_cb, g_object_ref (task));
@@ -780,8 +746,7 @@ create_on_context (gpointer data)
   if (failed)
     return G_SOURCE_REMOVE;
 
-  request = _s3dlio_client_new_request (put->client, "POST", put->bucket, put->key);
-  s3dlio_request_add_query (request, "uploads", NULL);
+  request = _s3dlio_multipart_create_request (put->client, put->bucket, put->key);
   add_object_headers (put, request);
   _s3dlio_upload_add_request (put->upload);
   g_main_context_push_thread_default (put->context);
@@ -859,13 +824,14 @@ stream_chunk_locked (Put     *put,
 
   if (n > 0)
     {
-      if (put->parts->len == MAX_PARTS)
+      if (put->parts->len == S3DLIO_MULTIPART_MAX_PARTS)
         {
           g_bytes_unref (data);
           fail_locked (put, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
                                          "%s: the stream is longer than %u parts of %" G_GUINT64_FORMAT
                                          " bytes; raise upload-part-size",
-                                         put->uri_string, MAX_PARTS, put->part_size));
+                                         put->uri_string, S3DLIO_MULTIPART_MAX_PARTS,
+                                         put->part_size));
           return;
         }
       part_new (put, PART_MULTI, offset, n, data);
@@ -1439,6 +1405,15 @@ plan_known_size_locked (Put     *put,
     }
 
   put->part_size = part_size_for (put, size);
+  if (put->part_size == 0)
+    {
+      fail_locked (put, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                                     "%s: %" G_GUINT64_FORMAT " bytes do not fit in %u parts of"
+                                     " at most %" G_GUINT64_FORMAT " bytes",
+                                     put->uri_string, size, S3DLIO_MULTIPART_MAX_PARTS,
+                                     S3DLIO_MULTIPART_MAX_PART_SIZE));
+      return;
+    }
   n_parts = (guint) (size / put->part_size + (size % put->part_size != 0));
   _s3dlio_upload_set_n_parts (put->upload, n_parts);
   put->decided = TRUE;

@@ -33,7 +33,8 @@ G_BEGIN_DECLS
  *   `Content-Range` does not describe the requested range
  * @S3DLIO_FAULT_KIND_REPLACE_OBJECT: replace the object's content (and so its
  *   ETag) with [property@S3dlio.ServerFault:replacement] right before
- *   answering, as if another client had overwritten it
+ *   answering, as if another client had overwritten it; for a copy
+ *   (CopyObject, UploadPartCopy), the object replaced is the copy source
  *
  * What an [class@S3dlio.ServerFault] does to the requests it matches.
  */

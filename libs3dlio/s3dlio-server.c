@@ -36,8 +36,8 @@
  * ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation,
  * ListObjects (v1 and v2), GetObject and HeadObject (with single ranges and
  * conditions), PutObject, CopyObject, DeleteObject, DeleteObjects and the
- * multipart upload operations. Other operations are answered with 501
- * `NotImplemented`.
+ * multipart upload operations, UploadPartCopy included. Other operations
+ * are answered with 501 `NotImplemented`.
  *
  * When [property@S3dlio.Server:credentials] are set, every request must be
  * signed with them (AWS Signature Version 4, in the `Authorization` header
@@ -1308,7 +1308,9 @@ s3dlio_server_get_connection_count (S3dlioServer *self)
  * Gets one line per request answered (the last 100000), oldest first, such
  * as `GET /bucket/key range=bytes=0-99 if-match="…" -> 206 conn=2`. The
  * line gives the method, the decoded path, the query as received, the
- * `Range`, `If-Match` and `If-None-Match` headers when present, the
+ * `Range`, `If-Match` and `If-None-Match` headers when present, those of
+ * an UploadPartCopy (`copy-range=bytes=0-99 copy-if-match="…"` for
+ * `x-amz-copy-source-range` and `x-amz-copy-source-if-match`), the
  * status, the connection (numbered from 1 in the order the server saw
  * them), and the fault that fired if any (`fault=reset`).
  *
@@ -2290,23 +2292,65 @@ rebuild_request (Call        *call,
   return g_steal_pointer (&request);
 }
 
-/* The canonical request holds the session token, a secret: never show it. */
-static char *
-redact_token (const char        *text,
-              S3dlioCredentials *credentials)
+/* The session token a request carries: a query parameter of a presigned
+ * URL, the x-amz-security-token header otherwise. */
+static const char *
+request_token (Call       *call,
+               AuthParams *params)
 {
-  const char *token = _s3dlio_credentials_get_session_token (credentials);
+  return params->presign ? get_query (call, "X-Amz-Security-Token")
+                         : request_header (call, "x-amz-security-token");
+}
+
+static void
+redact_token (GString    *text,
+              const char *token)
+{
   g_autofree char *encoded = NULL;
-  g_autoptr(GString) out = g_string_new (text);
 
   if (token == NULL || *token == '\0')
-    return g_string_free (g_steal_pointer (&out), FALSE);
+    return;
 
   encoded = _s3dlio_uri_encode (token, FALSE);
-  g_string_replace (out, encoded, "REDACTED", 0);
-  g_string_replace (out, token, "REDACTED", 0);
+  g_string_replace (text, encoded, "REDACTED", 0);
+  g_string_replace (text, token, "REDACTED", 0);
+}
+
+/* The canonical request holds the session token, a secret: never show it,
+ * neither ours nor the one the request came with. */
+static char *
+redact_tokens (const char *text,
+               Call       *call,
+               AuthParams *params)
+{
+  g_autoptr(GString) out = g_string_new (text);
+
+  redact_token (out, _s3dlio_credentials_get_session_token (call->credentials));
+  redact_token (out, request_token (call, params));
 
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A presigned URL made with temporary credentials signs their session
+ * token as a query parameter, but a signer only puts back the token of its
+ * own credentials: verify such a URL with credentials that hold the
+ * request's token. (The endpoint accepts any token, as it accepts any
+ * x-amz-security-token header.) */
+static S3dlioSigner *
+signer_for_request (Call       *call,
+                    AuthParams *params)
+{
+  const char *token = request_token (call, params);
+  g_autoptr(S3dlioCredentials) credentials = NULL;
+
+  if (!params->presign || token == NULL || *token == '\0' ||
+      g_strcmp0 (token, _s3dlio_credentials_get_session_token (call->credentials)) == 0)
+    return g_object_ref (call->signer);
+
+  credentials = s3dlio_credentials_new (s3dlio_credentials_get_access_key_id (call->credentials),
+                                        _s3dlio_credentials_get_secret_access_key (call->credentials),
+                                        token);
+  return s3dlio_signer_new (credentials, call->region);
 }
 
 static void
@@ -2314,7 +2358,7 @@ reply_signature_mismatch (Call            *call,
                           AuthParams      *params,
                           S3dlioSignature *expected)
 {
-  g_autofree char *canonical = redact_token (expected->canonical_request, call->credentials);
+  g_autofree char *canonical = redact_tokens (expected->canonical_request, call, params);
   g_autofree char *masked = _s3dlio_credentials_mask_access_key_id (params->access_key_id);
   g_autoptr(GString) extra = g_string_new (NULL);
 
@@ -2334,6 +2378,7 @@ verify_signature (Call       *call,
 {
   g_autoptr(GDateTime) timestamp = parse_amz_date (params->amz_date);
   g_autoptr(S3dlioRequest) request = NULL;
+  g_autoptr(S3dlioSigner) signer = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(S3dlioSignature) expected = { 0 };
 
@@ -2348,8 +2393,9 @@ verify_signature (Call       *call,
     }
 
   request = rebuild_request (call, params, &error);
+  signer = signer_for_request (call, params);
   if (request == NULL ||
-      !_s3dlio_signer_compute (call->signer, request, timestamp, params->presign,
+      !_s3dlio_signer_compute (signer, request, timestamp, params->presign,
                                (guint) params->expires, &expected, &error))
     {
       reply_error (call, S3DLIO_S3_ERROR_SIGNATURE_DOES_NOT_MATCH,
@@ -3386,6 +3432,117 @@ create_multipart_upload (Call *call)
   reply_xml (call, SOUP_STATUS_OK, xml);
 }
 
+/* Reads x-amz-copy-source-range, which S3 takes only as `bytes=FIRST-LAST`
+ * (no open or suffix range, a single one). */
+static gboolean
+parse_copy_range (const char *header,
+                  guint64    *first,
+                  guint64    *last)
+{
+  g_autofree char *first_text = NULL;
+  const char *dash;
+
+  if (!g_str_has_prefix (header, "bytes="))
+    return FALSE;
+  header += 6;
+  if ((dash = strchr (header, '-')) == NULL)
+    return FALSE;
+  first_text = g_strndup (header, dash - header);
+
+  return parse_uint64 (first_text, first) && parse_uint64 (dash + 1, last);
+}
+
+/* UploadPartCopy: a part made of (a range of) another object. The errors
+ * are those S3 gives: a malformed range is InvalidArgument, a range that
+ * ends before it starts is InvalidRange, and one that goes past the end
+ * of the source is InvalidArgument again, naming the source's size. The
+ * minimum part size is checked on completion, as for other parts. */
+static void
+upload_part_copy (Call  *call,
+                  guint  part_number)
+{
+  const char *range = request_header (call, "x-amz-copy-source-range");
+  const char *if_match = request_header (call, "x-amz-copy-source-if-match");
+  const char *if_none_match = request_header (call, "x-amz-copy-source-if-none-match");
+  g_autofree char *source_bucket = NULL;
+  g_autofree char *source_key = NULL;
+  g_autoptr(S3dlioServerObject) source = NULL;
+  g_autoptr(GBytes) data = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *modified = NULL;
+  guint64 first = 0, last = 0;
+  GString *xml;
+
+  if (!parse_copy_source (request_header (call, "x-amz-copy-source"), &source_bucket, &source_key))
+    {
+      reply_error (call, S3DLIO_S3_ERROR_INVALID_ARGUMENT,
+                   "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+      return;
+    }
+  if (range != NULL && !parse_copy_range (range, &first, &last))
+    {
+      g_autoptr(GString) extra = g_string_new (NULL);
+
+      xml_element (extra, "ArgumentName", "x-amz-copy-source-range");
+      xml_element (extra, "ArgumentValue", range);
+      reply_error_extra (call, S3DLIO_S3_ERROR_INVALID_ARGUMENT, extra->str,
+                         "The x-amz-copy-source-range value must be of the form bytes=first-last "
+                         "where first and last are the zero-based offsets of the first and last "
+                         "bytes to copy");
+      return;
+    }
+  if (range != NULL && first > last)
+    {
+      reply_error (call, S3DLIO_S3_ERROR_INVALID_RANGE, "The requested range is not satisfiable");
+      return;
+    }
+
+  source = _s3dlio_server_store_get_object (call->self->store, source_bucket, source_key, TRUE, &error);
+  if (source == NULL)
+    {
+      reply_gerror (call, error);
+      return;
+    }
+  if ((if_match != NULL && !etag_list_matches (if_match, source->etag)) ||
+      (if_none_match != NULL && etag_list_matches (if_none_match, source->etag)))
+    {
+      g_autofree char *extra = g_strdup_printf ("<Condition>%s</Condition>",
+                                                if_match != NULL
+                                                ? "x-amz-copy-source-If-Match"
+                                                : "x-amz-copy-source-If-None-Match");
+
+      reply_error_extra (call, S3DLIO_S3_ERROR_PRECONDITION_FAILED, extra,
+                         "At least one of the pre-conditions you specified did not hold");
+      return;
+    }
+  if (range != NULL && last >= source->size)
+    {
+      reply_error (call, S3DLIO_S3_ERROR_INVALID_ARGUMENT,
+                   "Range specified is not valid for source object of size: %" G_GUINT64_FORMAT,
+                   source->size);
+      return;
+    }
+
+  data = range != NULL ? g_bytes_new_from_bytes (source->data, first, last - first + 1)
+                       : g_bytes_ref (source->data);
+  etag = _s3dlio_server_store_upload_part (call->self->store, call->bucket, call->key,
+                                           get_query (call, "uploadId"), part_number, data, &error);
+  if (etag == NULL)
+    {
+      reply_gerror (call, error);
+      return;
+    }
+
+  modified = format_iso8601 (g_get_real_time ());
+  xml = xml_document_new ("CopyPartResult");
+  xml_element (xml, "ETag", etag);
+  xml_element (xml, "LastModified", modified);
+  g_string_append (xml, "</CopyPartResult>");
+
+  reply_xml (call, SOUP_STATUS_OK, xml);
+}
+
 static void
 upload_part (Call *call)
 {
@@ -3396,15 +3553,15 @@ upload_part (Call *call)
 
   if (!check_key (call))
     return;
-  if (request_header (call, "x-amz-copy-source") != NULL)
-    {
-      reply_not_implemented (call);
-      return;
-    }
   if (!parse_uint64 (number, &part_number) || part_number < 1 || part_number > 10000)
     {
       reply_error (call, S3DLIO_S3_ERROR_INVALID_ARGUMENT,
                    "Part number must be an integer between 1 and 10000, inclusive: %s", number);
+      return;
+    }
+  if (request_header (call, "x-amz-copy-source") != NULL)
+    {
+      upload_part_copy (call, part_number);
       return;
     }
   if (!check_content_md5 (call))
@@ -3670,19 +3827,33 @@ fire_faults (Call *call)
                                                        range_start, &call->fault);
 }
 
-/* Another writer changes the object right before the server reads it. */
+/* Another writer changes the object right before the server reads it:
+ * for a copy (CopyObject, UploadPartCopy), its source. */
 static void
 replace_object (Call *call)
 {
+  const char *copy_source = request_header (call, "x-amz-copy-source");
   g_autoptr(S3dlioServerObject) current = NULL;
   g_autoptr(S3dlioServerObject) replaced = NULL;
   g_autoptr(GBytes) content = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *bucket = NULL;
+  g_autofree char *key = NULL;
 
-  if (call->bucket == NULL || call->key == NULL)
+  if (copy_source != NULL)
+    {
+      if (!parse_copy_source (copy_source, &bucket, &key))
+        return;
+    }
+  else if (call->bucket != NULL && call->key != NULL)
+    {
+      bucket = g_strdup (call->bucket);
+      key = g_strdup (call->key);
+    }
+  else
     return;
 
-  current = _s3dlio_server_store_get_object (call->self->store, call->bucket, call->key, TRUE, NULL);
+  current = _s3dlio_server_store_get_object (call->self->store, bucket, key, TRUE, NULL);
   if (call->fault.replacement != NULL)
     {
       content = g_bytes_ref (call->fault.replacement);
@@ -3705,11 +3876,11 @@ replace_object (Call *call)
       content = g_bytes_new_static ("x", 1);
     }
 
-  replaced = _s3dlio_server_store_put_object (call->self->store, call->bucket, call->key, content,
+  replaced = _s3dlio_server_store_put_object (call->self->store, bucket, key, content,
                                               current ? current->content_type : NULL,
                                               current ? current->metadata : NULL, NULL, &error);
   if (replaced == NULL)
-    g_debug ("Cannot replace %s/%s: %s", call->bucket, call->key, error->message);
+    g_debug ("Cannot replace %s/%s: %s", bucket, key, error->message);
 }
 
 /* Answers a ranged GET with bytes other than those asked for. */
@@ -3975,6 +4146,8 @@ record_request (Call *call)
   const char *range = request_header (call, "Range");
   const char *if_match = request_header (call, "If-Match");
   const char *if_none_match = request_header (call, "If-None-Match");
+  const char *copy_range = request_header (call, "x-amz-copy-source-range");
+  const char *copy_if_match = request_header (call, "x-amz-copy-source-if-match");
   guint count;
 
   g_string_append_printf (line, "%s %s", call->method, call->path ? call->path : "?");
@@ -3986,6 +4159,10 @@ record_request (Call *call)
     g_string_append_printf (line, " if-match=%s", if_match);
   if (if_none_match != NULL)
     g_string_append_printf (line, " if-none-match=%s", if_none_match);
+  if (copy_range != NULL)
+    g_string_append_printf (line, " copy-range=%s", copy_range);
+  if (copy_if_match != NULL)
+    g_string_append_printf (line, " copy-if-match=%s", copy_if_match);
   g_string_append_printf (line, " -> %u conn=%u", call->status, call->connection);
   if (call->fault_fired)
     g_string_append_printf (line, " fault=%s", fault_kind_name (call->fault.kind));

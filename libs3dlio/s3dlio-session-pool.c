@@ -28,6 +28,9 @@ struct _S3dlioWorker
   GMainLoop         *loop;
   SoupSession       *session;
   GHashTable        *sockets;  /* connection id → GWeakRef to its GSocket; worker thread only */
+  guint              n_queued; /* messages in the session's queue; worker thread only */
+  GSource           *reaper;   /* closes idle connections; worker thread only */
+  guint              idle_timeout_ms;  /* 0: keep idle connections */
 };
 
 struct _S3dlioSessionPool
@@ -73,10 +76,12 @@ create_session (S3dlioSessionPool *pool)
     }
   else
     {
+      /* No idle timeout in libsoup: the worker closes idle connections
+       * itself (see reap_idle_connections()). */
       session = soup_session_new_with_options ("max-conns", pool->max_connections,
                                                "max-conns-per-host", pool->max_connections_per_host,
                                                "timeout", ms_to_seconds_ceil (pool->io_timeout_ms),
-                                               "idle-timeout", ms_to_seconds_ceil (pool->idle_timeout_ms),
+                                               "idle-timeout", 0,
                                                NULL);
     }
 
@@ -142,12 +147,74 @@ network_event_cb (SoupMessage        *msg,
   g_hash_table_insert (worker->sockets, id, ref);
 }
 
+/* Idle connections.
+ *
+ * libsoup 3.2 loses a request now and then when it closes idle
+ * connections itself: a connection's idle timeout that is due in the same
+ * main-loop iteration as a request that takes the connection still fires
+ * (GLib dispatches every source found ready, even one whose ready time was
+ * reset meanwhile), and closes the connection under the request, which
+ * then never completes, not even when cancelled. Seen as downloads that
+ * hung for ever near their end, on a busy machine.
+ *
+ * So the sessions have no idle timeout, and each worker closes its idle
+ * connections once its session has had nothing queued for the idle
+ * timeout. Everything that queues a message runs on the worker thread, as
+ * this does, so no request can be between the check and the close. */
+
+static void stop_reaper (S3dlioWorker *worker);
+
+static gboolean
+reap_idle_connections (gpointer data)
+{
+  S3dlioWorker *worker = data;
+
+  g_clear_pointer (&worker->reaper, g_source_unref);
+  if (worker->n_queued == 0)
+    {
+      /* With nothing queued, this only closes idle connections. */
+      soup_session_abort (worker->session);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_reaper (S3dlioWorker *worker)
+{
+  guint idle_timeout_ms = worker->idle_timeout_ms;
+
+  /* Not while the worker shuts down: its session is being aborted, and
+   * the pool (worker->pool) may be gone already. */
+  if (idle_timeout_ms == 0 || !g_main_loop_is_running (worker->loop))
+    return;
+
+  stop_reaper (worker);
+  worker->reaper = g_timeout_source_new (idle_timeout_ms);
+  g_source_set_callback (worker->reaper, reap_idle_connections, worker, NULL);
+  g_source_set_static_name (worker->reaper, "[s3dlio] idle connections");
+  g_source_attach (worker->reaper, worker->context);
+}
+
+static void
+stop_reaper (S3dlioWorker *worker)
+{
+  if (worker->reaper != NULL)
+    {
+      g_source_destroy (worker->reaper);
+      g_clear_pointer (&worker->reaper, g_source_unref);
+    }
+}
+
 static void
 request_queued_cb (SoupSession *session,
                    SoupMessage *msg,
                    gpointer     data)
 {
+  S3dlioWorker *worker = data;
+
   g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), data);
+  worker->n_queued++;
+  stop_reaper (worker);
 }
 
 static void
@@ -155,7 +222,11 @@ request_unqueued_cb (SoupSession *session,
                      SoupMessage *msg,
                      gpointer     data)
 {
+  S3dlioWorker *worker = data;
+
   g_signal_handlers_disconnect_by_func (msg, network_event_cb, data);
+  if (--worker->n_queued == 0)
+    start_reaper (worker);
 }
 
 static gpointer
@@ -177,11 +248,13 @@ worker_main (gpointer data)
 
   g_main_loop_run (worker->loop);
 
+  stop_reaper (worker);
   /* Let cancelled requests unwind on this context before the session goes. */
   soup_session_abort (worker->session);
   while (g_main_context_iteration (worker->context, FALSE))
     ;
   g_clear_object (&worker->session);
+  stop_reaper (worker);   /* the abort may have started it again */
   while (g_main_context_iteration (worker->context, FALSE))
     ;
   g_clear_pointer (&worker->sockets, g_hash_table_unref);
@@ -301,6 +374,7 @@ _s3dlio_session_pool_new (S3dlioConfig *config,
 
       worker->pool = self;
       worker->index = i;
+      worker->idle_timeout_ms = self->optimized_http ? self->idle_timeout_ms : 0;
       worker->context = g_main_context_new ();
       worker->loop = g_main_loop_new (worker->context, FALSE);
       worker->thread = g_thread_new (name, worker_main, worker);

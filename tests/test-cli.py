@@ -27,6 +27,7 @@ import tempfile
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 if len(sys.argv) != 2:
@@ -847,6 +848,24 @@ def content_type_and_metadata():
     assert info["content_type"] == "text/html" and info["metadata"]["color"] == "blue", info
     r = ok(run("cat", "s3://mem/copy.html", *o))
     assert r.stdout == src
+    # From --threshold on, the copy is made of parts (UploadPartCopy): the
+    # ETag tells, and they are kept too.
+    big = write_file(os.path.join(TOP, "mem", "big.bin"), os.urandom(11 * 1024 * 1024))
+    ok(run("put", "--content-type", "application/x-big", "--metadata", "color=red",
+           os.path.join(TOP, "mem", "big.bin"), "s3://mem/big.bin", *o))
+    ok(run("cp", "--threshold", "6M", "--part-size", "5M", "--inflight", "2",
+           "s3://mem/big.bin", "s3://mem/big-copy.bin", *o))
+    info = json.loads(ok(run("info", "--json", "s3://mem/big-copy.bin", *o)).text)
+    assert info["etag"].endswith('-3"'), info
+    assert info["size"] == len(big), info
+    assert info["content_type"] == "application/x-big" and info["metadata"] == {"color": "red"}, info
+    r = ok(run("cat", "s3://mem/big-copy.bin", *o))
+    assert sha256(r.stdout) == sha256(big)
+    # Below it, one CopyObject keeps the source's ETag.
+    ok(run("cp", "s3://mem/big.bin", "s3://mem/big-copy2.bin", *o))
+    source = json.loads(ok(run("info", "--json", "s3://mem/big.bin", *o)).text)
+    info = json.loads(ok(run("info", "--json", "s3://mem/big-copy2.bin", *o)).text)
+    assert info["etag"] == source["etag"] and not info["etag"].endswith('-3"'), (info, source)
 
 
 @test
@@ -942,6 +961,101 @@ def signed_mode():
         assert SECRET.replace("/", "%2F") not in text
     server.stop()
     assert SECRET not in read_file(server.log_path).decode("utf-8", "replace")
+
+
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEA/Session+Token=Do+Not+Print/cli"
+
+
+def secret_forms(secret):
+    """The ways a secret could be written: as is, URL-encoded, and some of
+    its distinctive middle (a partly masked secret still leaks)."""
+    forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote(secret, safe="/"),
+             urllib.parse.quote_plus(secret)}
+    forms.update(secret[i:i + 12] for i in range(4, len(secret) - 16, 6))
+    return forms
+
+
+def assert_no_secret(text, where, allowed_url=None):
+    if allowed_url is not None:
+        text = text.replace(allowed_url, "")
+    for secret in (SECRET, SESSION_TOKEN):
+        for form in secret_forms(secret):
+            assert form not in text, "%r shows in %s: %r" % (form, where, text[:3000])
+
+
+@test
+def secrets_never_show():
+    """Secret key and session token, with --debug and every GLib debug message:
+    in signed requests of every kind, in refusals and in failures, neither
+    shows on stdout or stderr, nor in the endpoint's own log. The one
+    exception is the presigned URL that presign prints on stdout: a URL
+    made with temporary credentials only works with the session token in
+    its X-Amz-Security-Token parameter, so it must be there, and there
+    only (not in presign's stderr, nor anywhere else)."""
+    root = os.path.join(TOP, "secrets-root")
+    write_file(os.path.join(root, "vault", "doc.bin"), DATA["dir/a.bin"])
+    debug_env = dict(os.environ, G_MESSAGES_DEBUG="all")
+    server = Server(root, "--access-key-id", ACCESS_KEY_ID, "--secret-access-key", SECRET, env=debug_env)
+    e = ["--endpoint-url", server.url, "--debug"]
+    out = fresh_dir("secrets")
+    env = signed_env()
+    env["AWS_SESSION_TOKEN"] = SESSION_TOKEN
+    env["G_MESSAGES_DEBUG"] = "all"
+    wrong = dict(env, AWS_SECRET_ACCESS_KEY="wrong-" + SECRET)
+
+    def check(result, what):
+        assert_no_secret(result.stdout.decode("utf-8", "replace"), what + " stdout")
+        assert_no_secret(result.stderr, what + " stderr")
+        return result
+
+    # Signed requests of every kind, with the session token.
+    check(ok(run("ls", *e, env=env)), "ls")
+    r = check(ok(run("ls", *e, "-l", "-r", "s3://vault/", env=env)), "ls -r")
+    assert "doc.bin" in r.text and "DEBUG" in r.stderr, r
+    check(ok(run("get", *e, "s3://vault/doc.bin", out, env=env)), "get")
+    assert file_sha256(os.path.join(out, "doc.bin")) == sha256(DATA["dir/a.bin"])
+    check(ok(run("put", *e, os.path.join(out, "doc.bin"), "s3://vault/copy.bin", env=env)), "put")
+    check(ok(run("put", *e, "--threshold", "5M", "--part-size", "5M", os.path.join(ROOT, "data", "big.bin"),
+                 "s3://vault/big.bin", env=env)), "put (multipart)")
+    check(ok(run("get", *e, "--part-size", "4M", "s3://vault/big.bin", os.path.join(out, "big.bin"), env=env)),
+          "get (parts)")
+    assert file_sha256(os.path.join(out, "big.bin")) == sha256(DATA["big.bin"])
+    check(ok(run("info", *e, "--json", "s3://vault/doc.bin", env=env)), "info")
+    check(ok(run("cat", *e, "s3://vault/copy.bin", env=env)), "cat")
+    check(ok(run("cp", *e, "s3://vault/copy.bin", "s3://vault/copy2.bin", env=env)), "cp")
+    check(ok(run("rm", *e, "s3://vault/copy2.bin", env=env)), "rm")
+
+    # Refusals and failures: a wrong secret (403), a missing key (404),
+    # nobody listening.
+    r = check(failed(run("ls", *e, "s3://vault/", env=wrong)), "ls, wrong secret")
+    assert "SignatureDoesNotMatch" in r.stderr and "403" in r.stderr, r
+    check(failed(run("get", *e, "s3://vault/doc.bin", os.path.join(out, "x"), env=wrong)), "get, wrong secret")
+    check(failed(run("info", *e, "s3://vault/doc.bin", env=wrong)), "info, wrong secret")
+    check(failed(run("put", *e, os.path.join(out, "doc.bin"), "s3://vault/x.bin", env=wrong)), "put, wrong secret")
+    r = check(failed(run("get", *e, "s3://vault/missing.bin", os.path.join(out, "x"), env=env)), "get, missing key")
+    assert "missing.bin" in r.stderr, r
+    check(failed(run("info", *e, "s3://vault/missing.bin", env=env)), "info, missing key")
+    assert not os.path.exists(os.path.join(out, "x"))
+    nowhere = ["--endpoint-url", "http://127.0.0.1:%d" % closed_port(), "--debug"]
+    check(failed(run("ls", *nowhere, "s3://vault/", env=env, timeout=30)), "ls, unreachable")
+    check(failed(run("get", *nowhere, "--retries", "0", "s3://vault/doc.bin", os.path.join(out, "x"),
+                     env=env, timeout=30)), "get, unreachable")
+
+    # presign: the token is in the URL on stdout, and nowhere else.
+    for args in ([], ["--put", "--expires", "60"]):
+        r = ok(run("presign", *e, *args, "s3://vault/doc.bin", env=env))
+        url = r.text.strip()
+        assert "\n" not in url and url.startswith(server.url + "/"), r
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        assert query["X-Amz-Security-Token"] == [SESSION_TOKEN], query
+        assert_no_secret(r.text, "presign stdout", allowed_url=url)
+        assert_no_secret(r.stderr, "presign stderr")
+    url = ok(run("presign", *e, "s3://vault/doc.bin", env=env)).text.strip()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert sha256(response.read()) == sha256(DATA["dir/a.bin"])
+
+    server.stop()
+    assert_no_secret(read_file(server.log_path).decode("utf-8", "replace"), "the endpoint's log")
 
 # }}}
 

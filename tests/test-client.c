@@ -791,6 +791,45 @@ test_fault_stall (Fixture       *fx,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 4 * G_USEC_PER_SEC);
 }
 
+/* A part that keeps failing on the network gives up with the S3DLIO_ERROR
+ * code that names the failure, not with libsoup's or GIO's error: a reset
+ * or a body cut short is a connection failure, a stall a timeout. */
+static void
+test_fault_transport_errors (Fixture       *fx,
+                             gconstpointer  data)
+{
+  static const struct {
+    S3dlioFaultKind kind;
+    gint            code;
+  } cases[] = {
+    { S3DLIO_FAULT_KIND_RESET, S3DLIO_ERROR_CONNECTION },
+    { S3DLIO_FAULT_KIND_SHORT_BODY, S3DLIO_ERROR_CONNECTION },
+    { S3DLIO_FAULT_KIND_STALL, S3DLIO_ERROR_TIMEOUT },
+  };
+  g_autoptr(GBytes) expected = put (fx, "cut", 6 * PART);
+  g_autoptr(S3dlioUri) uri = object_uri ("cut");
+
+  s3dlio_config_set_io_timeout_ms (fx->config, 200);
+  s3dlio_config_set_max_retries (fx->config, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) got = NULL;
+      g_autoptr(S3dlioServerFault) fault = add_fault (fx, cases[i].kind, 0, 0);
+
+      s3dlio_server_fault_set_range_start (fault, 2 * PART);
+      s3dlio_server_fault_set_after_bytes (fault, 1000);
+      s3dlio_server_fault_set_stall_ms (fault, 2000);
+      got = s3dlio_client_get (fx->client, uri, NULL, &error);
+      g_assert_null (got);
+      g_assert_error (error, S3DLIO_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, "s3://bucket/cut"));
+      g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 2);
+      s3dlio_server_clear_faults (fx->server);
+    }
+}
+
 static void
 test_fault_permanent (Fixture       *fx,
                       gconstpointer  data)
@@ -1107,6 +1146,44 @@ test_debug_log (Fixture       *fx,
   g_test_trap_assert_stderr_unmatched ("*test-secret-key-do-not-print*");
 }
 
+/* Idle connections are closed after the idle timeout (by the worker, not
+ * by libsoup, whose idle timeout can close a connection under a request
+ * that just took it), and reused before it. */
+static void
+test_idle_connections_closed (Fixture       *fx,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) expected = put (fx, "idle", 1000);
+  g_autoptr(S3dlioUri) uri = object_uri ("idle");
+  gint64 until;
+
+  s3dlio_config_set_idle_timeout_ms (fx->config, 200);
+  s3dlio_config_set_worker_threads (fx->config, 1);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) got = s3dlio_client_get (fx->client, uri, NULL, &error);
+
+      g_assert_no_error (error);
+      assert_same_bytes (expected, got);
+    }
+  g_assert_cmpuint (s3dlio_server_get_connection_count (fx->server), ==, 1);
+
+  /* Well past the idle timeout: the next GET needs a new connection. */
+  until = g_get_monotonic_time () + 700 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_usleep (50 * 1000);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) got = s3dlio_client_get (fx->client, uri, NULL, &error);
+
+    g_assert_no_error (error);
+    assert_same_bytes (expected, got);
+  }
+  g_assert_cmpuint (s3dlio_server_get_connection_count (fx->server), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1133,11 +1210,13 @@ main (int   argc,
   ADD ("/client/fault/transient", test_fault_transient);
   ADD ("/client/fault/stall", test_fault_stall);
   ADD ("/client/fault/permanent", test_fault_permanent);
+  ADD ("/client/fault/transport-errors", test_fault_transport_errors);
   ADD ("/client/fault/object-modified", test_object_modified);
   ADD ("/client/cancel", test_cancel);
   ADD ("/client/cancel-during-retries", test_cancel_during_retries);
   ADD ("/client/async-concurrent", test_async_concurrent);
   ADD ("/client/debug-log", test_debug_log);
+  ADD ("/client/idle-connections-closed", test_idle_connections_closed);
   g_test_add_func ("/client/larger-than-4gib", test_larger_than_4gib);
 
   return g_test_run ();

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "s3dlio-multipart-private.h"
 #include "test-utils.h"
 
 /* Small pages, so that every listing crosses page boundaries. */
@@ -1720,7 +1721,527 @@ test_copy_error_in_200 (void)
   g_assert_error (copied.error, S3DLIO_ERROR, S3DLIO_ERROR_ACCESS_DENIED);
   g_assert_nonnull (strstr (copied.error->message, "Copy refused midway"));
   g_assert_nonnull (strstr (copied.error->message, "s3://bucket/a"));
-  g_assert_cmpuint (requests, ==, 1);
+  /* The HEAD that learns the size, then the CopyObject. */
+  g_assert_cmpuint (requests, ==, 2);
+  g_clear_error (&copied.error);
+  g_clear_object (&client);
+  plain_server_free (server);
+}
+
+/* Multipart copies, with parts of 64 KiB (the least upload-part-size) that
+ * the server takes. */
+#define COPY_PART (64 * 1024)
+
+static void
+use_small_parts (Fixture *fx,
+                 guint    inflight)
+{
+  s3dlio_server_set_min_part_size (fx->server, COPY_PART);
+  s3dlio_config_set_upload_part_size (fx->config, COPY_PART);
+  s3dlio_config_set_upload_threshold (fx->config, COPY_PART);
+  s3dlio_config_set_upload_inflight (fx->config, inflight);
+}
+
+static GBytes *
+random_bytes (gsize   size,
+              guint32 seed)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = g_rand_int (rand) & 0xff;
+
+  return g_bytes_new_take (data, size);
+}
+
+/* Stores a source with a content type and metadata, with one PUT. */
+static GBytes *
+seed_source (Fixture    *fx,
+             const char *key,
+             gsize       size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = s3_uri ("bucket", key);
+  g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
+  GBytes *data = random_bytes (size, size);
+  guint64 threshold = s3dlio_config_get_upload_threshold (fx->config);
+
+  g_hash_table_insert (metadata, "color", "blue");
+  g_hash_table_insert (metadata, "shape", "round");
+  s3dlio_config_set_upload_threshold (fx->config, size + 1);
+  g_assert_true (s3dlio_client_put (fx->client, uri, data, "application/x-source", metadata,
+                                    NULL, &error));
+  g_assert_no_error (error);
+  s3dlio_config_set_upload_threshold (fx->config, threshold);
+
+  return data;
+}
+
+/* The ETag S3 gives an object made of parts of @part_size. */
+static char *
+multipart_etag (GBytes *data,
+                gsize   part_size)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_MD5);
+  gsize size = g_bytes_get_size (data);
+  const guint8 *bytes = g_bytes_get_data (data, NULL);
+  guint n = 0;
+
+  for (gsize offset = 0; offset < size; offset += part_size, n++)
+    {
+      g_autoptr(GChecksum) part = g_checksum_new (G_CHECKSUM_MD5);
+      guint8 digest[16];
+      gsize len = sizeof digest;
+
+      g_checksum_update (part, bytes + offset, MIN (part_size, size - offset));
+      g_checksum_get_digest (part, digest, &len);
+      g_checksum_update (checksum, digest, len);
+    }
+
+  return g_strdup_printf ("\"%s-%u\"", g_checksum_get_string (checksum), n);
+}
+
+static void
+assert_copied (Fixture    *fx,
+               const char *key,
+               GBytes     *want)
+{
+  g_autoptr(GBytes) got = s3dlio_server_get_object_data (fx->server, "bucket", key);
+
+  g_assert_nonnull (got);
+  g_assert_cmpmem (g_bytes_get_data (got, NULL), g_bytes_get_size (got),
+                   g_bytes_get_data (want, NULL), g_bytes_get_size (want));
+}
+
+static void
+test_copy_multipart (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) source = s3_uri ("bucket", "big/source");
+  g_autoptr(S3dlioUri) dest = s3_uri ("bucket", "big/copy");
+  g_autoptr(GBytes) content = seed_source (fx, "big/source", 4 * COPY_PART + 1000);
+  g_autofree char *source_etag = s3dlio_server_get_object_etag (fx->server, "bucket", "big/source");
+  g_autofree char *want_etag = multipart_etag (content, COPY_PART);
+  g_autofree char *etag = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  g_auto(GStrv) log = NULL;
+
+  use_small_parts (fx, 2);
+  s3dlio_server_reset_counters (fx->server);
+
+  g_assert_true (s3dlio_client_copy (fx->client, source, dest, NULL, &error));
+  g_assert_no_error (error);
+
+  assert_copied (fx, "big/copy", content);
+  etag = s3dlio_server_get_object_etag (fx->server, "bucket", "big/copy");
+  g_assert_cmpstr (etag, ==, want_etag);
+  g_assert_true (g_str_has_suffix (etag, "-5\""));
+  g_assert_cmpuint (s3dlio_server_get_upload_count (fx->server, NULL), ==, 0);
+
+  /* A HEAD, CreateMultipartUpload, 5 UploadPartCopy of the right ranges
+   * pinned to the source's ETag, CompleteMultipartUpload. */
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "HEAD"), ==, 1);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "POST"), ==, 2);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "PUT"), ==, 5);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "DELETE"), ==, 0);
+  g_assert_cmpuint (count_log_lines_with (fx, "copy-range="), ==, 5);
+  log = s3dlio_server_get_request_log (fx->server);
+  for (guint part = 0; part < 5; part++)
+    {
+      g_autofree char *number = g_strdup_printf ("partNumber=%u&", part + 1);
+      g_autofree char *range = g_strdup_printf (" copy-range=bytes=%u-%u copy-if-match=%s -> 200",
+                                                part * COPY_PART,
+                                                part < 4 ? (part + 1) * COPY_PART - 1 : 4 * COPY_PART + 999,
+                                                source_etag);
+      guint found = 0;
+
+      for (guint i = 0; log[i] != NULL; i++)
+        if (g_str_has_prefix (log[i], "PUT /bucket/big/copy?") &&
+            strstr (log[i], number) != NULL && strstr (log[i], range) != NULL)
+          found++;
+      g_assert_cmpuint (found, ==, 1);
+    }
+
+  /* What describes the object came along. */
+  info = s3dlio_client_stat (fx->client, dest, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s3dlio_object_info_get_content_type (info), ==, "application/x-source");
+  g_assert_cmpstr (s3dlio_object_info_get_metadata_value (info, "color"), ==, "blue");
+  g_assert_cmpstr (s3dlio_object_info_get_metadata_value (info, "shape"), ==, "round");
+
+  /* To another bucket, and asynchronously with several in flight. */
+  {
+    g_autoptr(S3dlioUri) elsewhere = s3_uri ("other-bucket", "big/copy");
+    g_autoptr(GBytes) got = NULL;
+
+    g_assert_true (s3dlio_server_create_bucket (fx->server, "other-bucket", &error));
+    g_assert_no_error (error);
+    use_small_parts (fx, 8);
+    g_assert_true (s3dlio_client_copy (fx->client, source, elsewhere, NULL, &error));
+    g_assert_no_error (error);
+    got = s3dlio_server_get_object_data (fx->server, "other-bucket", "big/copy");
+    g_assert_nonnull (got);
+    g_assert_true (g_bytes_equal (got, content));
+  }
+}
+
+/* Below the threshold, one CopyObject after the HEAD; at the threshold, a
+ * copy in one part. */
+static void
+test_copy_small (Fixture       *fx,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) small = s3_uri ("bucket", "small/source");
+  g_autoptr(S3dlioUri) small_copy = s3_uri ("bucket", "small/copy");
+  g_autoptr(S3dlioUri) edge = s3_uri ("bucket", "edge/source");
+  g_autoptr(S3dlioUri) edge_copy = s3_uri ("bucket", "edge/copy");
+  g_autoptr(S3dlioUri) empty = s3_uri ("bucket", "empty/source");
+  g_autoptr(S3dlioUri) empty_copy = s3_uri ("bucket", "empty/copy");
+  g_autoptr(GBytes) small_content = seed_source (fx, "small/source", COPY_PART - 1);
+  g_autoptr(GBytes) edge_content = seed_source (fx, "edge/source", COPY_PART);
+  g_autoptr(GBytes) empty_content = seed_source (fx, "empty/source", 0);
+  g_autofree char *etag = NULL;
+  g_autofree char *source_etag = NULL;
+
+  use_small_parts (fx, 2);
+
+  s3dlio_server_reset_counters (fx->server);
+  g_assert_true (s3dlio_client_copy (fx->client, small, small_copy, NULL, &error));
+  g_assert_no_error (error);
+  assert_copied (fx, "small/copy", small_content);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, NULL), ==, 2);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "HEAD"), ==, 1);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "PUT"), ==, 1);
+  g_assert_cmpuint (count_log_lines_with (fx, "copy-range="), ==, 0);
+  etag = s3dlio_server_get_object_etag (fx->server, "bucket", "small/copy");
+  source_etag = s3dlio_server_get_object_etag (fx->server, "bucket", "small/source");
+  g_assert_cmpstr (etag, ==, source_etag);
+  g_clear_pointer (&etag, g_free);
+
+  s3dlio_server_reset_counters (fx->server);
+  g_assert_true (s3dlio_client_copy (fx->client, edge, edge_copy, NULL, &error));
+  g_assert_no_error (error);
+  assert_copied (fx, "edge/copy", edge_content);
+  g_assert_cmpuint (count_log_lines_with (fx, "copy-range=bytes=0-65535 "), ==, 1);
+  etag = s3dlio_server_get_object_etag (fx->server, "bucket", "edge/copy");
+  g_assert_true (g_str_has_suffix (etag, "-1\""));
+
+  /* An empty object is one CopyObject, whatever the threshold. */
+  s3dlio_config_set_upload_threshold (fx->config, 0);
+  s3dlio_server_reset_counters (fx->server);
+  g_assert_true (s3dlio_client_copy (fx->client, empty, empty_copy, NULL, &error));
+  g_assert_no_error (error);
+  assert_copied (fx, "empty/copy", empty_content);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, NULL), ==, 2);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "POST"), ==, 0);
+}
+
+/* The source is replaced after the first part: the second, pinned to the
+ * old ETag, fails, and the upload is aborted. */
+static void
+test_copy_source_replaced (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) source = s3_uri ("bucket", "big/source");
+  g_autoptr(S3dlioUri) dest = s3_uri ("bucket", "big/copy");
+  g_autoptr(GBytes) content = seed_source (fx, "big/source", 3 * COPY_PART);
+  g_autofree char *source_etag = s3dlio_server_get_object_etag (fx->server, "bucket", "big/source");
+  g_autofree char *replaced_etag = NULL;
+  g_autoptr(S3dlioServerFault) fault = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_REPLACE_OBJECT);
+
+  /* One part at a time, so that exactly the second one sees the change. */
+  use_small_parts (fx, 1);
+  s3dlio_server_fault_set_method (fault, "PUT");
+  s3dlio_server_fault_set_key_pattern (fault, "big/copy");
+  s3dlio_server_fault_set_skip (fault, 1);
+  s3dlio_server_fault_set_count (fault, 1);
+  s3dlio_server_add_fault (fx->server, fault);
+  s3dlio_server_reset_counters (fx->server);
+
+  g_assert_false (s3dlio_client_copy (fx->client, source, dest, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED);
+  g_assert_nonnull (strstr (error->message, "s3://bucket/big/source"));
+  g_assert_nonnull (strstr (error->message, "s3://bucket/big/copy"));
+  g_assert_nonnull (strstr (error->message, "part 2"));
+  g_assert_nonnull (strstr (error->message, source_etag));
+  g_test_message ("%s", error->message);
+
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 1);
+  replaced_etag = s3dlio_server_get_object_etag (fx->server, "bucket", "big/source");
+  g_assert_cmpstr (replaced_etag, !=, source_etag);
+  g_assert_false (object_exists (fx, "bucket", "big/copy"));
+  g_assert_cmpuint (s3dlio_server_get_upload_count (fx->server, NULL), ==, 0);
+  g_assert_cmpuint (count_log_lines_with (fx, "-> 412"), ==, 1);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "PUT"), ==, 2);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "DELETE"), ==, 1);
+}
+
+/* A part refused for good fails the copy and aborts the upload; one that
+ * fails transiently is retried. */
+static void
+test_copy_part_fails (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) source = s3_uri ("bucket", "big/source");
+  g_autoptr(S3dlioUri) dest = s3_uri ("bucket", "big/copy");
+  g_autoptr(GBytes) content = seed_source (fx, "big/source", 5 * COPY_PART + 10);
+
+  use_small_parts (fx, 3);
+
+  {
+    g_autoptr(S3dlioServerFault) denied = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STATUS);
+
+    s3dlio_server_fault_set_method (denied, "PUT");
+    s3dlio_server_fault_set_skip (denied, 2);
+    s3dlio_server_fault_set_count (denied, 1);
+    s3dlio_server_fault_set_status (denied, 403);
+    s3dlio_server_fault_set_s3_code (denied, "AccessDenied");
+    s3dlio_server_add_fault (fx->server, denied);
+    s3dlio_server_reset_counters (fx->server);
+
+    g_assert_false (s3dlio_client_copy (fx->client, source, dest, NULL, &error));
+    g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_ACCESS_DENIED);
+    g_assert_nonnull (strstr (error->message, "s3://bucket/big/copy"));
+    g_assert_nonnull (strstr (error->message, "part "));
+    g_assert_null (strstr (error->message, "could not be aborted"));
+    g_clear_error (&error);
+
+    g_assert_cmpuint (s3dlio_server_fault_get_hits (denied), ==, 1);
+    g_assert_false (object_exists (fx, "bucket", "big/copy"));
+    g_assert_cmpuint (s3dlio_server_get_upload_count (fx->server, NULL), ==, 0);
+    g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "DELETE"), ==, 1);
+    s3dlio_server_clear_faults (fx->server);
+  }
+
+  {
+    g_autoptr(S3dlioServerFault) slow_down = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STATUS);
+
+    s3dlio_server_fault_set_method (slow_down, "PUT");
+    s3dlio_server_fault_set_skip (slow_down, 1);
+    s3dlio_server_fault_set_count (slow_down, 2);
+    s3dlio_server_fault_set_status (slow_down, 503);
+    s3dlio_server_add_fault (fx->server, slow_down);
+    s3dlio_server_reset_counters (fx->server);
+
+    g_assert_true (s3dlio_client_copy (fx->client, source, dest, NULL, &error));
+    g_assert_no_error (error);
+    assert_copied (fx, "big/copy", content);
+    g_assert_cmpuint (s3dlio_server_fault_get_hits (slow_down), ==, 2);
+    g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "PUT"), ==, 6 + 2);
+    g_assert_cmpuint (s3dlio_server_get_upload_count (fx->server, NULL), ==, 0);
+  }
+
+  /* A source that goes missing: no upload is made. */
+  {
+    g_autoptr(S3dlioUri) missing = s3_uri ("bucket", "big/missing");
+
+    s3dlio_server_reset_counters (fx->server);
+    g_assert_false (s3dlio_client_copy (fx->client, missing, dest, NULL, &error));
+    g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+    g_clear_error (&error);
+    g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, NULL), ==, 1);
+  }
+}
+
+typedef struct {
+  S3dlioServer      *server;
+  S3dlioServerFault *stall;
+  GCancellable      *cancellable;
+  gint64             quiet_since;
+} CancelCopy;
+
+/* Cancels once the second part hangs and nothing moved for a while. */
+static gboolean
+cancel_copy_when_stuck (gpointer data)
+{
+  CancelCopy *when = data;
+
+  if (s3dlio_server_fault_get_hits (when->stall) < 1)
+    return G_SOURCE_CONTINUE;
+
+  if (when->quiet_since == 0)
+    when->quiet_since = g_get_monotonic_time ();
+  else if (g_get_monotonic_time () - when->quiet_since > 300 * 1000)
+    g_cancellable_cancel (when->cancellable);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_copy_cancel (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(S3dlioUri) source = s3_uri ("bucket", "big/source");
+  g_autoptr(S3dlioUri) dest = s3_uri ("bucket", "big/copy");
+  g_autoptr(GBytes) content = seed_source (fx, "big/source", 4 * COPY_PART);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(S3dlioServerFault) stall = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STALL);
+  CancelCopy when = { fx->server, stall, cancellable, 0 };
+  Copied copied = { 0 };
+  guint poll;
+
+  /* One part at a time (GLib 2.74 may leak a GCancellableSource when a
+   * cancellable shared by several requests is cancelled from another
+   * thread); the second part hangs. */
+  use_small_parts (fx, 1);
+  s3dlio_server_fault_set_method (stall, "PUT");
+  s3dlio_server_fault_set_skip (stall, 1);
+  s3dlio_server_fault_set_stall_ms (stall, 10000);
+  s3dlio_server_add_fault (fx->server, stall);
+  s3dlio_server_reset_counters (fx->server);
+
+  poll = g_timeout_add (10, cancel_copy_when_stuck, &when);
+  s3dlio_client_copy_async (fx->client, source, dest, cancellable, copied_cb, &copied);
+  run_until (&copied.done, 30);
+  g_source_remove (poll);
+
+  g_assert_false (copied.copied);
+  g_assert_error (copied.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&copied.error);
+  /* Well before the hung part would have ended; aborted before returning. */
+  g_assert_cmpint (g_get_monotonic_time () - when.quiet_since, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpuint (s3dlio_server_get_upload_count (fx->server, NULL), ==, 0);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "DELETE"), ==, 1);
+  g_assert_false (object_exists (fx, "bucket", "big/copy"));
+
+  /* Nothing more is sent. */
+  sleep_in_loop (200);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "PUT"), ==, 2);
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (stall), ==, 1);
+
+  /* Cancelled before it starts: nothing is created. */
+  {
+    g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+    Copied early = { 0 };
+
+    s3dlio_server_clear_faults (fx->server);
+    s3dlio_server_reset_counters (fx->server);
+    g_cancellable_cancel (cancelled);
+    s3dlio_client_copy_async (fx->client, source, dest, cancelled, copied_cb, &early);
+    run_until (&early.done, 30);
+    g_assert_error (early.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&early.error);
+    g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "POST"), ==, 0);
+    g_assert_cmpuint (s3dlio_server_get_upload_count (fx->server, NULL), ==, 0);
+  }
+}
+
+static void
+test_copy_part_size (void)
+{
+  const guint64 MiB = 1024 * 1024;
+  const guint64 GiB = 1024 * MiB;
+
+  g_assert_cmpuint (_s3dlio_multipart_part_size (10 * GiB, 8 * MiB), ==, 8 * MiB);
+  g_assert_cmpuint (_s3dlio_multipart_part_size (10000 * 8 * MiB, 8 * MiB), ==, 8 * MiB);
+  g_assert_cmpuint (_s3dlio_multipart_part_size (10000 * 8 * MiB + 1, 8 * MiB), ==, 9 * MiB);
+  g_assert_cmpuint (_s3dlio_multipart_part_size (100 * GiB, 8 * MiB), ==, 11 * MiB);
+  /* The largest S3 object, 5 TiB, fits in 10000 parts of 525 MiB. */
+  g_assert_cmpuint (_s3dlio_multipart_part_size (5 * 1024 * GiB, 5 * MiB), ==, 525 * MiB);
+  g_assert_cmpuint (5 * 1024 * GiB / (525 * MiB), <, 10000);
+  /* Parts are never above 5 GiB. */
+  g_assert_cmpuint (_s3dlio_multipart_part_size (1, 6 * GiB), ==, 5 * GiB);
+  g_assert_cmpuint (_s3dlio_multipart_part_size (10000 * 5 * GiB, MiB), ==, 5 * GiB);
+  g_assert_cmpuint (_s3dlio_multipart_part_size (10000 * 5 * GiB + 1, MiB), ==, 0);
+}
+
+typedef struct {
+  guint heads;
+  guint creates;
+  guint parts;
+  guint aborts;
+} MultipartCalls;
+
+/* A multipart copy whose parts are answered 200 with an <Error>: first
+ * InternalError (retried), then AccessDenied (not). */
+static void
+multipart_error_200_handler (SoupServer        *server,
+                             SoupServerMessage *msg,
+                             const char        *path,
+                             GHashTable        *query,
+                             gpointer           data)
+{
+  MultipartCalls *calls = data;
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *body = NULL;
+
+  if (strcmp (method, "HEAD") == 0)
+    {
+      calls->heads++;
+      soup_message_headers_set_content_length (headers, COPY_PART);
+      soup_message_headers_replace (headers, "ETag", "\"0123456789abcdef0123456789abcdef\"");
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      return;
+    }
+  if (strcmp (method, "POST") == 0 &&
+      g_strcmp0 (g_uri_get_query (soup_server_message_get_uri (msg)), "uploads") == 0)
+    {
+      calls->creates++;
+      body = "<InitiateMultipartUploadResult><Bucket>bucket</Bucket><Key>b</Key>"
+             "<UploadId>UPLOAD-1</UploadId></InitiateMultipartUploadResult>";
+    }
+  else if (strcmp (method, "PUT") == 0)
+    {
+      g_assert_cmpstr (soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                     "x-amz-copy-source-if-match"),
+                       ==, "\"0123456789abcdef0123456789abcdef\"");
+      body = calls->parts++ == 0
+        ? "<Error><Code>InternalError</Code><Message>Try again</Message></Error>"
+        : "<Error><Code>AccessDenied</Code><Message>Part copy refused midway</Message></Error>";
+    }
+  else if (strcmp (method, "DELETE") == 0)
+    {
+      calls->aborts++;
+      soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+      return;
+    }
+  else
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_BAD_REQUEST, NULL);
+      return;
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/xml", SOUP_MEMORY_STATIC, body, strlen (body));
+}
+
+static void
+test_copy_multipart_error_in_200 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioEndpoint) endpoint = NULL;
+  g_autoptr(S3dlioConfig) config = s3dlio_config_new ();
+  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(S3dlioUri) source = s3_uri ("bucket", "a");
+  g_autoptr(S3dlioUri) dest = s3_uri ("bucket", "b");
+  Copied copied = { 0 };
+  MultipartCalls calls = { 0 };
+  PlainServer *server = plain_server_new (multipart_error_200_handler, &calls);
+
+  endpoint = s3dlio_endpoint_new (server->url, "us-east-1", &error);
+  g_assert_no_error (error);
+  s3dlio_config_set_upload_part_size (config, COPY_PART);
+  s3dlio_config_set_upload_threshold (config, COPY_PART);
+  s3dlio_config_set_max_retries (config, 3);
+  client = s3dlio_client_new (endpoint, NULL, config);
+
+  s3dlio_client_copy_async (client, source, dest, NULL, copied_cb, &copied);
+  run_until (&copied.done, 30);
+
+  g_assert_false (copied.copied);
+  g_assert_error (copied.error, S3DLIO_ERROR, S3DLIO_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (copied.error->message, "Part copy refused midway"));
+  g_assert_nonnull (strstr (copied.error->message, "part 1"));
+  g_assert_cmpuint (calls.heads, ==, 1);
+  g_assert_cmpuint (calls.creates, ==, 1);
+  g_assert_cmpuint (calls.parts, ==, 2);
+  g_assert_cmpuint (calls.aborts, ==, 1);
   g_clear_error (&copied.error);
   g_clear_object (&client);
   plain_server_free (server);
@@ -1867,6 +2388,13 @@ main (int   argc,
   ADD ("/objects/delete/prefix-cancel", test_delete_prefix_cancel);
   ADD ("/objects/copy", test_copy);
   g_test_add_func ("/objects/copy/error-in-200", test_copy_error_in_200);
+  g_test_add_func ("/objects/copy/part-size", test_copy_part_size);
+  ADD ("/objects/copy/multipart", test_copy_multipart);
+  ADD ("/objects/copy/small", test_copy_small);
+  ADD ("/objects/copy/source-replaced", test_copy_source_replaced);
+  ADD ("/objects/copy/part-fails", test_copy_part_fails);
+  ADD ("/objects/copy/cancel", test_copy_cancel);
+  g_test_add_func ("/objects/copy/multipart-error-in-200", test_copy_multipart_error_in_200);
   ADD ("/objects/presign", test_presign);
 
   return g_test_run ();

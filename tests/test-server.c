@@ -2104,6 +2104,286 @@ test_multipart (Fixture       *f,
   }
 }
 
+/* UploadPartCopy: @range and @if_match may be NULL. */
+static void
+upload_part_copy (Fixture    *f,
+                  const char *key,
+                  const char *upload_id,
+                  const char *part_number,
+                  const char *copy_source,
+                  const char *range,
+                  const char *if_match,
+                  Response   *response)
+{
+  g_autoptr(S3dlioRequest) request = new_request (f, "PUT", "multi", key);
+
+  s3dlio_request_add_query (request, "partNumber", part_number);
+  s3dlio_request_add_query (request, "uploadId", upload_id);
+  s3dlio_request_set_header (request, "x-amz-copy-source", copy_source);
+  if (range != NULL)
+    s3dlio_request_set_header (request, "x-amz-copy-source-range", range);
+  if (if_match != NULL)
+    s3dlio_request_set_header (request, "x-amz-copy-source-if-match", if_match);
+  send_signed (f, request, response);
+}
+
+/* The quoted MD5 of @size bytes of @data from @offset: a part's ETag. */
+static char *
+part_etag (GBytes *data,
+           gsize   offset,
+           gsize   size)
+{
+  g_autofree char *md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5,
+                                                      (const guint8 *) g_bytes_get_data (data, NULL) + offset,
+                                                      size);
+
+  return g_strdup_printf ("\"%s\"", md5);
+}
+
+static void
+test_upload_part_copy (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) content = make_data (100, 41);
+  g_autofree char *source_etag = NULL;
+  g_autofree char *upload_id = NULL;
+  g_autofree char *etag1 = NULL;
+  g_autofree char *etag2 = NULL;
+
+  create_bucket (f, "multi");
+  create_bucket (f, "sources");
+  seed (f, "sources", "the source", content);
+  source_etag = s3dlio_server_get_object_etag (f->server, "sources", "the source");
+  s3dlio_server_set_min_part_size (f->server, 10);
+  upload_id = create_upload (f, "copied");
+
+  /* Two ranges, the second pinned to the source's ETag. */
+  {
+    g_auto(Response) response = { 0 };
+    g_autofree char *expected = part_etag (content, 0, 40);
+    g_autofree char *modified = NULL;
+    g_autoptr(GDateTime) when = NULL;
+
+    upload_part_copy (f, "copied", upload_id, "1", "/sources/the%20source", "bytes=0-39", NULL,
+                      &response);
+    assert_status (&response, 200);
+    g_assert_cmpstr (soup_message_headers_get_content_type (response.headers, NULL), ==,
+                     "application/xml");
+    etag1 = xml_value (response.body, "ETag");
+    g_assert_cmpstr (etag1, ==, expected);
+    modified = xml_value (response.body, "LastModified");
+    when = g_date_time_new_from_iso8601 (modified, NULL);
+    g_assert_nonnull (when);
+    g_assert_nonnull (strstr (g_bytes_get_data (response.body, NULL), "<CopyPartResult"));
+  }
+  {
+    g_auto(Response) response = { 0 };
+    g_autofree char *expected = part_etag (content, 40, 60);
+
+    upload_part_copy (f, "copied", upload_id, "2", "sources/the%20source", "bytes=40-99",
+                      source_etag, &response);
+    assert_status (&response, 200);
+    etag2 = xml_value (response.body, "ETag");
+    g_assert_cmpstr (etag2, ==, expected);
+  }
+
+  /* Malformed ranges: S3 takes only bytes=FIRST-LAST. */
+  {
+    static const char *const malformed[] = {
+      "bytes=0-", "bytes=-10", "0-10", "bytes=a-b", "bytes=0-1,3-4", "bytes= 0-1", "",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+      {
+        g_auto(Response) response = { 0 };
+        g_autofree char *argument = NULL;
+
+        upload_part_copy (f, "copied", upload_id, "3", "/sources/the%20source", malformed[i],
+                          NULL, &response);
+        assert_s3_error (&response, 400, "InvalidArgument");
+        argument = xml_value (response.body, "ArgumentName");
+        g_assert_cmpstr (argument, ==, "x-amz-copy-source-range");
+      }
+  }
+  /* Backwards, or beyond the source. */
+  {
+    g_auto(Response) response = { 0 };
+
+    upload_part_copy (f, "copied", upload_id, "3", "/sources/the%20source", "bytes=10-5", NULL,
+                      &response);
+    assert_s3_error (&response, 416, "InvalidRange");
+  }
+  {
+    g_auto(Response) response = { 0 };
+    g_autofree char *message = NULL;
+
+    upload_part_copy (f, "copied", upload_id, "3", "/sources/the%20source", "bytes=50-100", NULL,
+                      &response);
+    assert_s3_error (&response, 400, "InvalidArgument");
+    message = xml_value (response.body, "Message");
+    g_assert_nonnull (strstr (message, "size: 100"));
+  }
+  {
+    g_auto(Response) response = { 0 };
+
+    upload_part_copy (f, "copied", upload_id, "3", "/sources/the%20source", "bytes=100-100", NULL,
+                      &response);
+    assert_s3_error (&response, 400, "InvalidArgument");
+  }
+
+  /* Conditions on the source. */
+  {
+    g_auto(Response) response = { 0 };
+    g_autofree char *condition = NULL;
+
+    upload_part_copy (f, "copied", upload_id, "3", "/sources/the%20source", "bytes=0-9",
+                      "\"0123456789abcdef0123456789abcdef\"", &response);
+    assert_s3_error (&response, 412, "PreconditionFailed");
+    condition = xml_value (response.body, "Condition");
+    g_assert_cmpstr (condition, ==, "x-amz-copy-source-If-Match");
+  }
+  {
+    g_autoptr(S3dlioRequest) request = new_request (f, "PUT", "multi", "copied");
+    g_auto(Response) response = { 0 };
+
+    s3dlio_request_add_query (request, "partNumber", "3");
+    s3dlio_request_add_query (request, "uploadId", upload_id);
+    s3dlio_request_set_header (request, "x-amz-copy-source", "/sources/the%20source");
+    s3dlio_request_set_header (request, "x-amz-copy-source-if-none-match", source_etag);
+    send_signed (f, request, &response);
+    assert_s3_error (&response, 412, "PreconditionFailed");
+  }
+
+  /* What is missing: the source key, its bucket, the upload; a source
+   * that names no key. */
+  {
+    g_auto(Response) response = { 0 };
+
+    upload_part_copy (f, "copied", upload_id, "3", "/sources/missing", "bytes=0-9", NULL, &response);
+    assert_s3_error (&response, 404, "NoSuchKey");
+  }
+  {
+    g_auto(Response) response = { 0 };
+
+    upload_part_copy (f, "copied", upload_id, "3", "/no-such-bucket/x", NULL, NULL, &response);
+    assert_s3_error (&response, 404, "NoSuchBucket");
+  }
+  {
+    g_auto(Response) response = { 0 };
+
+    upload_part_copy (f, "copied", "no-such-upload", "3", "/sources/the%20source", "bytes=0-9",
+                      NULL, &response);
+    assert_s3_error (&response, 404, "NoSuchUpload");
+  }
+  {
+    g_auto(Response) response = { 0 };
+
+    upload_part_copy (f, "copied", upload_id, "3", "/sources", NULL, NULL, &response);
+    assert_s3_error (&response, 400, "InvalidArgument");
+  }
+  {
+    g_auto(Response) response = { 0 };
+
+    upload_part_copy (f, "copied", upload_id, "0", "/sources/the%20source", NULL, NULL, &response);
+    assert_s3_error (&response, 400, "InvalidArgument");
+  }
+
+  /* The log names the ranges and conditions. */
+  {
+    g_auto(GStrv) log = s3dlio_server_get_request_log (f->server);
+    g_autofree char *pinned = g_strdup_printf ("copy-range=bytes=40-99 copy-if-match=%s -> 200",
+                                               source_etag);
+    gboolean first = FALSE, second = FALSE;
+
+    for (guint i = 0; log[i] != NULL; i++)
+      {
+        first |= strstr (log[i], "partNumber=1") && strstr (log[i], "copy-range=bytes=0-39 -> 200");
+        second |= strstr (log[i], "partNumber=2") && strstr (log[i], pinned);
+      }
+    g_assert_true (first);
+    g_assert_true (second);
+  }
+
+  /* The parts make the object. */
+  {
+    g_auto(Response) response = { 0 };
+    g_autoptr(GBytes) stored = NULL;
+    g_autofree char *etag = NULL;
+
+    complete_upload (f, "copied", upload_id, (const char *[]) { "1", etag1, "2", etag2, NULL },
+                     &response);
+    assert_status (&response, 200);
+    etag = xml_value (response.body, "ETag");
+    g_assert_true (g_str_has_suffix (etag, "-2\""));
+    stored = s3dlio_server_get_object_data (f->server, "multi", "copied");
+    g_assert_nonnull (stored);
+    g_assert_true (g_bytes_equal (stored, content));
+    g_assert_cmpuint (s3dlio_server_get_upload_count (f->server, NULL), ==, 0);
+  }
+
+  /* Without a range, the whole source; a part other than the last below
+   * the minimum part size fails the completion, as with UploadPart. */
+  {
+    g_autofree char *whole = create_upload (f, "whole");
+    g_autofree char *small = create_upload (f, "small parts");
+    g_autofree char *whole_etag = NULL;
+    g_autofree char *small1 = NULL;
+    g_autofree char *small2 = NULL;
+    g_auto(Response) part = { 0 };
+    g_auto(Response) part1 = { 0 };
+    g_auto(Response) part2 = { 0 };
+    g_auto(Response) completed = { 0 };
+    g_auto(Response) refused = { 0 };
+    g_autoptr(GBytes) stored = NULL;
+
+    upload_part_copy (f, "whole", whole, "1", "/sources/the%20source", NULL, NULL, &part);
+    assert_status (&part, 200);
+    whole_etag = xml_value (part.body, "ETag");
+    g_assert_cmpstr (whole_etag, ==, source_etag);
+    complete_upload (f, "whole", whole, (const char *[]) { "1", whole_etag, NULL }, &completed);
+    assert_status (&completed, 200);
+    stored = s3dlio_server_get_object_data (f->server, "multi", "whole");
+    g_assert_true (g_bytes_equal (stored, content));
+
+    s3dlio_server_set_min_part_size (f->server, 50);
+    upload_part_copy (f, "small parts", small, "1", "/sources/the%20source", "bytes=0-39", NULL, &part1);
+    assert_status (&part1, 200);
+    upload_part_copy (f, "small parts", small, "2", "/sources/the%20source", "bytes=40-99", NULL, &part2);
+    assert_status (&part2, 200);
+    small1 = xml_value (part1.body, "ETag");
+    small2 = xml_value (part2.body, "ETag");
+    complete_upload (f, "small parts", small, (const char *[]) { "1", small1, "2", small2, NULL },
+                     &refused);
+    assert_s3_error (&refused, 400, "EntityTooSmall");
+    g_assert_false (has_object (f, "multi", "small parts"));
+  }
+
+  /* A source replaced by another writer (the replace-object fault acts on
+   * a copy's source) no longer matches the ETag the copy was pinned to. */
+  {
+    g_autoptr(S3dlioServerFault) fault = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_REPLACE_OBJECT);
+    g_autofree char *other = create_upload (f, "pinned");
+    g_autofree char *replaced_etag = NULL;
+    g_auto(Response) response = { 0 };
+    g_autoptr(GBytes) untouched = NULL;
+
+    s3dlio_server_fault_set_method (fault, "PUT");
+    s3dlio_server_fault_set_key_pattern (fault, "pinned");
+    s3dlio_server_add_fault (f->server, fault);
+
+    upload_part_copy (f, "pinned", other, "1", "/sources/the%20source", "bytes=0-9", source_etag,
+                      &response);
+    assert_s3_error (&response, 412, "PreconditionFailed");
+    g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 1);
+    replaced_etag = s3dlio_server_get_object_etag (f->server, "sources", "the source");
+    g_assert_cmpstr (replaced_etag, !=, source_etag);
+    /* The destination's key is not touched. */
+    untouched = s3dlio_server_get_object_data (f->server, "multi", "pinned");
+    g_assert_null (untouched);
+    s3dlio_server_clear_faults (f->server);
+  }
+}
+
 /* }}} */
 /* {{{ The directory store */
 
@@ -2792,6 +3072,7 @@ main (int    argc,
   ADD ("/server/put/object", fixture_set_up_signed, test_put_object);
   ADD ("/server/put/delete-objects", fixture_set_up_signed, test_delete_objects);
   ADD ("/server/put/multipart", fixture_set_up_signed, test_multipart);
+  ADD ("/server/put/upload-part-copy", fixture_set_up_signed, test_upload_part_copy);
 
   ADD ("/server/directory/objects", fixture_set_up_directory, test_directory);
   ADD ("/server/directory/replace", fixture_set_up_directory, test_directory_replace);

@@ -64,7 +64,9 @@ is_s3 (Location *location)
   return location->uri != NULL && s3dlio_uri_get_scheme (location->uri) == S3DLIO_URI_SCHEME_S3;
 }
 
-/* Server-side copy: the bytes never leave the endpoint. */
+/* Server-side copy: the bytes never leave the endpoint. Objects from the
+ * upload threshold on are copied in parts (a multipart upload whose parts
+ * are copied from the source). */
 static int
 copy_object (S3dlioClient *client,
              S3dlioUri    *source,
@@ -120,8 +122,9 @@ s3dlio_tool_cp (int      argc,
   context = s3dlio_tool_option_context_new ("cp", _("SRC DST"),
                                             _("Copy a local file to an object (as put), an object to a file, a directory or\n"
                                               "“-” (as get), or an object to another object of the same endpoint, on the\n"
-                                              "server side. A DST ending with “/” gets the name of SRC. With -r, a directory\n"
-                                              "to a prefix or a prefix to a directory."),
+                                              "server side (in parts from --threshold on, as put). A DST ending with “/”\n"
+                                              "gets the name of SRC. With -r, a directory to a prefix or a prefix to a\n"
+                                              "directory."),
                                             TRUE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
@@ -154,6 +157,8 @@ s3dlio_tool_cp (int      argc,
         return s3dlio_tool_usage_error (context, _("-r between two s3:// prefixes is not supported: copy objects one by one"));
       if (s3dlio_uri_is_prefix (source.uri))
         return s3dlio_tool_usage_error (context, _("The source is a prefix, not an object"));
+      /* The copy writes the destination as an upload does. */
+      s3dlio_tool_options.upload = TRUE;
     }
   else if (is_s3 (&source))
     {
