@@ -89,7 +89,8 @@ struct _S3dlioHttpRewriter
 {
   GObject parent_instance;
 
-  gboolean at_request_start;
+  gboolean           at_request_start;
+  GSocketConnection *connection;   /* closed when the client leaves between requests */
 };
 
 static void s3dlio_http_rewriter_converter_init (GConverterIface *iface);
@@ -99,8 +100,17 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (S3dlioHttpRewriter, s3dlio_http_rewriter, G_TYPE_
                                                       s3dlio_http_rewriter_converter_init))
 
 static void
+s3dlio_http_rewriter_finalize (GObject *object)
+{
+  g_clear_object (&S3DLIO_HTTP_REWRITER (object)->connection);
+
+  G_OBJECT_CLASS (s3dlio_http_rewriter_parent_class)->finalize (object);
+}
+
+static void
 s3dlio_http_rewriter_class_init (S3dlioHttpRewriterClass *klass)
 {
+  G_OBJECT_CLASS (klass)->finalize = s3dlio_http_rewriter_finalize;
 }
 
 static void
@@ -232,6 +242,34 @@ copy_through (const void      *inbuf,
   return G_CONVERTER_CONVERTED;
 }
 
+static gboolean
+close_connection_cb (gpointer data)
+{
+  g_io_stream_close (data, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* The client closed its keep-alive connection between two requests.
+ * libsoup 3.2 then drops the next request it had begun to wait for
+ * without closing the connection (fixed in libsoup 3.3, "server: do not
+ * leak idle connections closed by the client"), which left every such
+ * socket in CLOSE-WAIT for the life of the server: close it ourselves,
+ * once libsoup is done with this read. */
+static void
+close_when_idle (S3dlioHttpRewriter *self)
+{
+  GSource *source;
+
+  if (self->connection == NULL)
+    return;
+
+  source = g_idle_source_new ();
+  g_source_set_callback (source, close_connection_cb, g_steal_pointer (&self->connection), g_object_unref);
+  g_source_set_static_name (source, "[s3dlio] close a connection the client left");
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
 static GConverterResult
 s3dlio_http_rewriter_convert (GConverter       *converter,
                               const void       *inbuf,
@@ -248,6 +286,9 @@ s3dlio_http_rewriter_convert (GConverter       *converter,
   const char *in = inbuf;
   const char *newline;
   gsize line_len;
+
+  if (self->at_request_start && inbuf_size == 0 && (flags & G_CONVERTER_INPUT_AT_END))
+    close_when_idle (self);
 
   if (!self->at_request_start || inbuf_size == 0)
     return copy_through (inbuf, inbuf_size, outbuf, outbuf_size, G_MAXSIZE,
@@ -411,6 +452,7 @@ s3dlio_http_connection_new (GSocketConnection *base,
   S3dlioHttpConnection *self = g_object_new (S3DLIO_TYPE_HTTP_CONNECTION, NULL);
 
   self->base = g_object_ref (base);
+  g_set_object (&S3DLIO_HTTP_REWRITER (rewriter)->connection, base);
   self->input = g_converter_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (base)),
                                               rewriter);
 

@@ -3032,6 +3032,63 @@ test_parallel (Fixture       *f,
   g_assert_cmpuint (s3dlio_server_get_request_count (f->server, "GET"), ==, 80);
 }
 
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Clients that leave keep-alive connections between requests (before the
+ * first, or after some) get them closed by the server: libsoup 3.2 alone
+ * left each one open in CLOSE-WAIT for the life of the server. */
+static void
+test_clients_leave (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  guint before;
+  guint after;
+  gint64 deadline;
+
+  if (!g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("No /proc/self/fd to count open files");
+      return;
+    }
+
+  create_bucket (f, "leave");
+  soup_session_abort (f->session);
+  before = count_open_fds ();
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (client, f->host, 0, NULL, &error);
+
+      g_assert_no_error (error);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+  for (guint i = 0; i < 10; i++)
+    {
+      g_auto(Response) response = { 0 };
+
+      do_request (f, "HEAD", "leave", NULL, NULL, &response);
+      assert_status (&response, 200);
+      soup_session_abort (f->session);
+    }
+
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((after = count_open_fds ()) > before && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_test_message ("open files: %u before, %u after", before, after);
+  g_assert_cmpuint (after, <=, before);
+}
+
 /* }}} */
 
 int
@@ -3046,6 +3103,7 @@ main (int    argc,
   g_test_add_func ("/server/start-stop", test_start_stop);
   g_test_add_func ("/server/start-errors", test_start_errors);
   g_test_add_func ("/server/dispose-running", test_dispose_running);
+  ADD ("/server/clients-leave", fixture_set_up_anonymous, test_clients_leave);
 
   ADD ("/server/auth/anonymous", fixture_set_up_anonymous, test_anonymous);
   ADD ("/server/auth/signed", fixture_set_up_signed, test_signed_accepted);
