@@ -20,6 +20,7 @@ static char *strategy = "size-aware";
 static char *part_size_text;
 static int inflight;
 static char *output;
+static char *busy_poll_text;
 
 static GOptionEntry entries[] = {
   { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &endpoint_url, "Endpoint URL", "URL" },
@@ -28,6 +29,7 @@ static GOptionEntry entries[] = {
   { "part-size", 'p', 0, G_OPTION_ARG_STRING, &part_size_text, "Part size", "SIZE" },
   { "inflight", 'i', 0, G_OPTION_ARG_INT, &inflight, "Parts in flight", "N" },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "File for --mode file", "PATH" },
+  { "busy-poll", 'b', 0, G_OPTION_ARG_STRING, &busy_poll_text, "Busy polling, in microseconds", "US" },
   { NULL }
 };
 
@@ -97,6 +99,8 @@ main (int   argc,
     goto fail;
 
   if (part_size_text != NULL && !s3dlio_config_set_from_string (config, "part-size", part_size_text, &error))
+    goto fail;
+  if (busy_poll_text != NULL && !s3dlio_config_set_from_string (config, "busy-poll-us", busy_poll_text, &error))
     goto fail;
   if (inflight > 0)
     s3dlio_config_set_max_inflight (config, inflight);

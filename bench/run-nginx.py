@@ -61,6 +61,7 @@ VARIANTS = [
     ("s3dlio HEAD first", ["--mode", "discard", "--strategy", "head-first"]),
     ("curl single stream", None),
     ("curl -Z, 8 x 8 MiB ranges", None),
+    ("s3dlio chunk sink, busy-poll 50 us", ["--mode", "discard", "--busy-poll", "50"]),
 ]
 
 
@@ -267,6 +268,8 @@ def main():
             ("discard / curl single", ratio(size, VARIANTS[0][0], VARIANTS[6][0]), ">= 1.35 (1 GiB)"),
             ("reused memory / curl -Z", ratio(size, VARIANTS[2][0], VARIANTS[7][0]), ">= 0.8 (1 GiB)"),
             ("CPU/GiB discard / curl -Z", ratio(size, VARIANTS[0][0], VARIANTS[7][0], 1), "<= 1.1"),
+            ("busy-poll discard / curl -Z", ratio(size, VARIANTS[8][0], VARIANTS[7][0]), ""),
+            ("CPU/GiB busy-poll / curl -Z", ratio(size, VARIANTS[8][0], VARIANTS[7][0], 1), ""),
             ("size-aware / single GET", ratio(size, VARIANTS[0][0], VARIANTS[4][0]), ">= 1.0 (16 MiB)"),
         ]
         line = ", ".join("%s %.2f" % (n, r) for n, r, _ in checks if r is not None)

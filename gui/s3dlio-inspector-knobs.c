@@ -33,6 +33,8 @@ static const S3dlioInspectorKnob knobs[] = {
     N_("Worker threads"), N_("Threads running HTTP sessions"), 1, 256 },
   { "max-retries", S3DLIO_INSPECTOR_KNOB_COUNT,
     N_("Retries"), N_("Per request, with backoff"), 1, 100 },
+  { "busy-poll-us", S3DLIO_INSPECTOR_KNOB_COUNT,
+    N_("Busy polling (µs)"), N_("Poll before sleeping: for VMs whose idle CPUs halt"), 0, 1000 },
   { "head-first", S3DLIO_INSPECTOR_KNOB_SWITCH,
     N_("HEAD first"), N_("Learn the size before the first GET"), 0, 0 },
   { "single-request", S3DLIO_INSPECTOR_KNOB_SWITCH,

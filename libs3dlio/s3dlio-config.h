@@ -92,6 +92,11 @@ S3DLIO_AVAILABLE_IN_ALL
 void          s3dlio_config_set_max_retries            (S3dlioConfig *self,
                                                         guint         max_retries);
 S3DLIO_AVAILABLE_IN_ALL
+guint         s3dlio_config_get_busy_poll_us           (S3dlioConfig *self);
+S3DLIO_AVAILABLE_IN_ALL
+void          s3dlio_config_set_busy_poll_us           (S3dlioConfig *self,
+                                                        guint         busy_poll_us);
+S3DLIO_AVAILABLE_IN_ALL
 gboolean      s3dlio_config_get_optimized_http         (S3dlioConfig *self);
 S3DLIO_AVAILABLE_IN_ALL
 void          s3dlio_config_set_optimized_http         (S3dlioConfig *self,

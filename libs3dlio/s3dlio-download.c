@@ -45,6 +45,7 @@
 #define ERROR_BODY_MAX    (64 * 1024)
 #define READS_PER_WAKEUP  32
 #define LOW_WATER         (1024 * 1024)     /* see update_low_water() */
+#define LOW_WATER_BUSY_POLL (256 * 1024)
 #define RECHECK_INTERVAL_MS 50
 
 typedef enum {
@@ -109,6 +110,7 @@ struct _Download
   guint               io_timeout_ms;
   guint               connect_timeout_ms;
   guint               operation_timeout_s;
+  gsize               low_water;     /* SO_RCVLOWAT for the body */
   gboolean            head_first;
   gboolean            has_range;
   guint64             range_start;
@@ -787,15 +789,17 @@ set_low_water (Part  *part,
 }
 
 /* Asks the kernel not to report the socket readable until LOW_WATER bytes
- * of the body are queued (or all that is left of it, so the tail never
- * waits for bytes that will not come).
+ * (LOW_WATER_BUSY_POLL with busy polling) of the body are queued, or all
+ * that is left of it, so the tail never waits for bytes that will not come.
  *
  * Without it the reader is too quick: it wakes for every segment, takes a
  * few hundred bytes, and each read sends the server a window update. On
  * loopback against nginx that cost the server a third more CPU per GiB
  * than serving curl did, and with BBR's pacing the transfer ran at 0.75x
  * curl -Z with a core partly idle. With 1 MiB (measured 256 KiB to 4 MiB)
- * the size-aware GET ran at 1.14x curl -Z, with half curl's CPU. The
+ * the size-aware GET ran at 1.14x curl -Z, with half curl's CPU, when
+ * the machine was busy just before; after half a second idle, 0.85x
+ * (see S3dlioConfig:busy-poll-us for why, and what helps). The
  * kernel grows the receive buffer to fit (Linux >= 4.18), and the
  * recheck in watch_socket() bounds any wait at the recheck interval. */
 static void
@@ -804,7 +808,7 @@ update_low_water (Part *part)
   if (part->socket == NULL || part->length == G_MAXUINT64)
     return;
 
-  set_low_water (part, MAX (1, MIN (LOW_WATER, part->length - part->received)));
+  set_low_water (part, MAX (1, MIN (part->dl->low_water, part->length - part->received)));
 }
 
 static gboolean
@@ -1463,6 +1467,11 @@ _s3dlio_download_start (S3dlioClient   *client,
   dl->connect_timeout_ms = s3dlio_config_get_connect_timeout_ms (config);
   dl->operation_timeout_s = s3dlio_config_get_operation_timeout (config);
   dl->head_first = s3dlio_config_get_head_first (config);
+  /* A busy-polling worker (S3dlioConfig:busy-poll-us) should find the
+   * next batch within its polling window, so batches are smaller: with
+   * 8 parts at ~4 GB/s, 256 KiB come every ~60 µs; 1 MiB would mostly
+   * arrive after the window, and the worker would sleep as before. */
+  dl->low_water = s3dlio_config_get_busy_poll_us (config) > 0 ? LOW_WATER_BUSY_POLL : LOW_WATER;
   dl->has_range = _s3dlio_transfer_get_range (transfer, &dl->range_start, &dl->range_length);
   dl->sink = _s3dlio_sink_new (transfer, dl->part_size * dl->max_inflight);
 

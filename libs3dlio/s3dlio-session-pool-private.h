@@ -21,6 +21,7 @@ S3dlioSessionPool *_s3dlio_session_pool_new         (S3dlioConfig      *config,
 gboolean           _s3dlio_session_pool_matches     (S3dlioSessionPool *self,
                                                      S3dlioConfig      *config);
 guint              _s3dlio_session_pool_get_size    (S3dlioSessionPool *self);
+guint              _s3dlio_session_pool_get_busy_polls_caught (S3dlioSessionPool *self);
 S3dlioWorker      *_s3dlio_session_pool_next_worker (S3dlioSessionPool *self);
 
 SoupSession       *_s3dlio_worker_get_session       (S3dlioWorker      *worker);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "test-utils.h"
+#include "s3dlio-client-private.h"
+#include "s3dlio-session-pool-private.h"
 
 #define KiB 1024
 #define PART (64 * KiB)
@@ -254,6 +256,45 @@ test_if_match_on_parts (Fixture       *fx,
  * on the same worker, so a download opens no more connections than it has
  * parts in flight (it opened half as many again when the next part raced
  * the release). Every part, in every mode, lands where it belongs. */
+/* With busy-poll-us, a worker keeps polling after a wake-up that found
+ * work, and the data of a download reaches it while it still polls; the
+ * bytes are the same, and without the setting it never polls. */
+static void
+test_busy_poll (Fixture       *fx,
+                gconstpointer  data)
+{
+  const guint settings[] = { 1000, 0 };
+  g_autoptr(GBytes) expected = put (fx, "busy", 40 * PART + 5);
+  g_autoptr(S3dlioUri) uri = object_uri ("busy");
+  g_autoptr(S3dlioEndpoint) endpoint = NULL;
+  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_uri = s3dlio_server_get_uri (fx->server);
+
+  endpoint = s3dlio_endpoint_new (server_uri, "us-east-1", &error);
+  g_assert_no_error (error);
+  client = s3dlio_client_new (endpoint, fx->credentials, fx->config);
+
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autoptr(GBytes) got = NULL;
+      guint caught;
+
+      /* A change of the setting makes the client build a new pool. */
+      s3dlio_config_set_busy_poll_us (fx->config, settings[i]);
+      got = s3dlio_client_get (client, uri, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_bytes (expected, got);
+
+      caught = _s3dlio_session_pool_get_busy_polls_caught (_s3dlio_client_get_pool (client));
+      g_test_message ("busy-poll-us %u: %u wake-ups saved", settings[i], caught);
+      if (settings[i] > 0)
+        g_assert_cmpuint (caught, >, 0);
+      else
+        g_assert_cmpuint (caught, ==, 0);
+    }
+}
+
 static void
 test_connections_reused (Fixture       *fx,
                          gconstpointer  data)
@@ -1198,6 +1239,7 @@ main (int   argc,
   ADD ("/client/if-match-on-parts", test_if_match_on_parts);
   ADD ("/client/strategies", test_strategies);
   ADD ("/client/connections-reused", test_connections_reused);
+  ADD ("/client/busy-poll", test_busy_poll);
   ADD ("/client/bucket-in-other-region", test_bucket_in_other_region);
   ADD ("/client/config-changes-apply", test_config_changes_apply);
   ADD ("/client/ranges", test_ranges);

@@ -194,6 +194,7 @@ test_environment_values (void)
     { "S3DLIO_OPERATION_TIMEOUT_SECS", "30", "operation-timeout", 30 },
     { "S3DLIO_RT_THREADS", "4", "worker-threads", 4 },
     { "S3DLIO_MAX_RETRIES", "0", "max-retries", 0 },
+    { "S3DLIO_BUSY_POLL_US", "50", "busy-poll-us", 50 },
     { "S3DLIO_USE_OPTIMIZED_HTTP", "0", "optimized-http", FALSE },
     { "S3DLIO_USE_OPTIMIZED_HTTP", "false", "optimized-http", FALSE },
     { "S3DLIO_GET_HEAD_FIRST", "yes", "head-first", TRUE },
@@ -262,6 +263,7 @@ test_environment_bad_values (void)
     { "S3DLIO_RT_THREADS", "0" },
     { "S3DLIO_RT_THREADS", "1000" },
     { "S3DLIO_MAX_RETRIES", "many" },
+    { "S3DLIO_BUSY_POLL_US", "1001" },
     { "S3DLIO_USE_OPTIMIZED_HTTP", "maybe" },
   };
 
