@@ -49,6 +49,12 @@ guint              _s3dlio_retry_delay_ms          (guint           attempt);
 /* Whether a failed attempt may be retried. */
 gboolean           _s3dlio_error_is_transient      (const GError   *error);
 
+/* Fails with S3DLIO_ERROR_MALFORMED_RESPONSE if a successful response is
+ * a web page (text/html without an ETag) rather than S3's reply. */
+gboolean           _s3dlio_check_not_web_page      (guint                status,
+                                                    SoupMessageHeaders  *headers,
+                                                    GError             **error);
+
 /* One request with its whole (small) response body, retried on transient
  * failures. The response is passed to the callback of
  * _s3dlio_client_send_async() through _s3dlio_client_send_finish(). */

@@ -527,6 +527,28 @@ _s3dlio_error_is_transient (const GError *error)
   return FALSE;
 }
 
+gboolean
+_s3dlio_check_not_web_page (guint                status,
+                            SoupMessageHeaders  *headers,
+                            GError             **error)
+{
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+
+  /* A proxy, captive portal or login page answers in S3's place with a
+   * web page, often with a 200 that would pass for success (an empty
+   * listing, an object made of HTML). S3 never sends its XML as text/html,
+   * and an object stored as text/html comes with its ETag. */
+  if (type == NULL || g_ascii_strcasecmp (type, "text/html") != 0 ||
+      soup_message_headers_get_one (headers, "ETag") != NULL)
+    return TRUE;
+
+  g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
+               "The server sent a web page (HTTP %u, Content-Type text/html, no ETag), "
+               "not S3 XML or an S3 object: is a proxy or captive portal in the way?",
+               status);
+  return FALSE;
+}
+
 void
 _s3dlio_response_free (S3dlioResponse *response)
 {
@@ -643,6 +665,8 @@ send_and_read_cb (GObject      *source,
                                                                  "x-amz-request-id"),
                                    &error);
     }
+  else if (body != NULL)
+    _s3dlio_check_not_web_page (status, soup_message_get_response_headers (send->msg), &error);
 
   g_debug ("%s %s%s%s -> %u in %.1f ms (attempt %u)%s%s",
            s3dlio_request_get_method (send->request),
@@ -800,7 +824,9 @@ stat_cb (GObject      *source,
   S3dlioObjectInfo *info;
 
   response = _s3dlio_client_send_finish (S3DLIO_CLIENT (source), result, &error);
-  if (response == NULL)
+  info = response ? _s3dlio_object_info_new_from_headers (s3dlio_uri_get_key (uri),
+                                                          response->headers, &error) : NULL;
+  if (info == NULL)
     {
       g_autofree char *text = s3dlio_uri_to_string (uri);
 
@@ -809,11 +835,7 @@ stat_cb (GObject      *source,
       return;
     }
 
-  info = _s3dlio_object_info_new_from_headers (s3dlio_uri_get_key (uri), response->headers, &error);
-  if (info == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, info, g_object_unref);
+  g_task_return_pointer (task, info, g_object_unref);
 }
 
 static gboolean

@@ -1035,17 +1035,28 @@ handle_headers (Part    *part,
   guint64 total = 0;
   gboolean ok;
 
+  if (!_s3dlio_check_not_web_page (status, soup_message_get_response_headers (part->msg), error))
+    return FALSE;
+
   switch (part->kind)
     {
     case PART_DATA:
-      if (status != SOUP_STATUS_PARTIAL_CONTENT)
+      if (status == SOUP_STATUS_OK && part->offset == 0 && part->length == dl->object_size)
+        {
+          /* A server that ignores Range sends the whole object again when
+           * a part that is the whole object is retried: the same bytes. */
+          if (!whole_object_size (part, &total, error))
+            return FALSE;
+        }
+      else if (status != SOUP_STATUS_PARTIAL_CONTENT)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
                        "Asked for a range but got HTTP %u", status);
           return FALSE;
         }
-      if (!check_content_range (part, &total, error) || !check_length (part, error) ||
-          !check_etag (part, error))
+      else if (!check_content_range (part, &total, error) || !check_length (part, error))
+        return FALSE;
+      if (!check_etag (part, error))
         return FALSE;
       if (total != dl->object_size)
         {
@@ -1481,6 +1492,10 @@ _s3dlio_download_start (S3dlioClient   *client,
                                "%s: the range is empty", dl->uri_string);
       return;
     }
+  /* A range past the last possible byte ends there: the Range header's
+   * last byte (offset + length - 1) must not wrap around. */
+  if (dl->has_range && dl->range_length > G_MAXUINT64 - dl->range_start)
+    dl->range_length = G_MAXUINT64 - dl->range_start;
 
   if (!_s3dlio_transfer_begin (transfer, dl->context, &error))
     {

@@ -385,6 +385,18 @@ _s3dlio_error_from_response (guint        http_status,
   return FALSE;
 }
 
+/* libsoup stops reading response headers past 64 KiB
+ * (HEADER_SIZE_LIMIT in libsoup 3.2), with G_IO_ERROR_PARTIAL_INPUT as for
+ * a connection that closed: only its (translated) message tells them
+ * apart. */
+static gboolean
+is_header_too_big (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) &&
+         (strcmp (error->message, "Header too big") == 0 ||
+          strcmp (error->message, g_dgettext ("libsoup-3.0", "Header too big")) == 0);
+}
+
 void
 _s3dlio_error_from_transport (GError **error)
 {
@@ -392,6 +404,14 @@ _s3dlio_error_from_transport (GError **error)
 
   if (error == NULL || *error == NULL)
     return;
+
+  if (is_header_too_big (*error))
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
+                           "The response headers are larger than 64 KiB");
+      return;
+    }
 
   if ((*error)->domain == G_IO_ERROR)
     {

@@ -1191,6 +1191,7 @@ part_sent_cb (GObject      *source,
   guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  _s3dlio_error_from_transport (&error);
   status = soup_message_get_status (part->msg);
 
   if (body != NULL)
@@ -1207,7 +1208,7 @@ part_sent_cb (GObject      *source,
                                        soup_message_headers_get_one (headers, "x-amz-request-id"),
                                        &error);
         }
-      else
+      else if (_s3dlio_check_not_web_page (status, headers, &error))
         {
           etag = soup_message_headers_get_one (headers, "ETag");
           if (etag == NULL && part->kind == PART_MULTI)
