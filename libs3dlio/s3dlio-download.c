@@ -213,6 +213,18 @@ set_part_state (Part            *part,
 
 /* Completion, on the caller's context. */
 
+/* Names the object at the start of @error's message, once: some errors
+ * are made with its name already. */
+static void
+name_object (Download  *dl,
+             GError   **error)
+{
+  g_autofree char *prefix = g_strconcat (dl->uri_string, ": ", NULL);
+
+  if (*error != NULL && !g_str_has_prefix ((*error)->message, prefix))
+    g_prefix_error (error, "%s", prefix);
+}
+
 static gboolean
 finish_on_context (gpointer data)
 {
@@ -222,7 +234,7 @@ finish_on_context (gpointer data)
   g_autoptr(GError) error = g_steal_pointer (&dl->error);
 
   if (error == NULL && !_s3dlio_sink_finish (dl->sink, &bytes, &error))
-    g_prefix_error (&error, "%s: ", dl->uri_string);
+    name_object (dl, &error);
   if (error != NULL)
     _s3dlio_sink_abort (dl->sink);
 
@@ -373,7 +385,7 @@ set_layout_locked (Download  *dl,
 
   if (!_s3dlio_sink_begin (dl->sink, start, length, error))
     {
-      g_prefix_error (error, "%s: ", dl->uri_string);
+      name_object (dl, error);
       return FALSE;
     }
 
@@ -517,7 +529,7 @@ part_complete (Part *part)
 
   if (part->kind != PART_PROBE_HEAD &&
       !_s3dlio_sink_part_done (dl->sink, part->index, &error))
-    g_prefix_error (&error, "%s: ", dl->uri_string);
+    name_object (dl, &error);
 
   g_mutex_lock (&dl->mutex);
   if (error != NULL)
@@ -657,7 +669,7 @@ attempt_failed (Part   *part,
       if (part->attempt > 1 && _s3dlio_error_is_transient (error))
         g_prefix_error (&error, "%s: gave up after %u attempts: ", dl->uri_string, part->attempt);
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (&error, "%s: ", dl->uri_string);
+        name_object (dl, &error);
       set_part_state (part, S3DLIO_PART_STATE_FAILED);
       fail_locked (dl, error);
       dl->active--;

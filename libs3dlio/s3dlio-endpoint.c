@@ -582,13 +582,16 @@ find_ca_file (S3dlioSharedConfig  *config,
               GError             **error)
 {
   g_auto(Setting) setting = { NULL, NULL };
+  g_autofree char *expanded = NULL;
   g_autofree char *path = NULL;
 
   if (!from_variable (&setting, "AWS_CA_BUNDLE") &&
       !from_profile (&setting, config, profile, "ca_bundle"))
     return TRUE;
 
-  path = _s3dlio_expand_home (setting.value);
+  /* Absolute: GTlsFileDatabase ignores a relative one, with a warning. */
+  expanded = _s3dlio_expand_home (setting.value);
+  path = g_canonicalize_filename (expanded, NULL);
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || g_access (path, R_OK) != 0)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
@@ -691,7 +694,8 @@ s3dlio_endpoint_new_from_environment (const char  *profile,
  * @addressing_style: an addressing style, or %S3DLIO_ADDRESSING_STYLE_AUTO
  *   to keep the configured one
  * @ca_file: (nullable) (type filename): a CA bundle that replaces the
- *   configured one
+ *   configured one: a readable file, a relative path being taken from the
+ *   current directory
  * @error: return location for a #GError
  *
  * Resolves the endpoint like [ctor@S3dlio.Endpoint.new_from_environment],
@@ -732,7 +736,18 @@ s3dlio_endpoint_new_with_overrides (const char             *profile,
   if (addressing_style != S3DLIO_ADDRESSING_STYLE_AUTO)
     s3dlio_endpoint_set_addressing_style (self, addressing_style);
   if (ca_file != NULL)
-    s3dlio_endpoint_set_ca_file (self, ca_file);
+    {
+      g_autofree char *path = g_canonicalize_filename (ca_file, NULL);
+
+      /* Told now, as for AWS_CA_BUNDLE, rather than at the first request. */
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || g_access (path, R_OK) != 0)
+        {
+          g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                       "The CA bundle “%s” is not a readable file", ca_file);
+          return NULL;
+        }
+      s3dlio_endpoint_set_ca_file (self, path);
+    }
 
   return g_steal_pointer (&self);
 }

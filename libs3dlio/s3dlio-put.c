@@ -1381,6 +1381,32 @@ open_source_file (Put     *put,
       return FALSE;
     }
 
+  /* Files of /proc and /sys say they hold 0 bytes and have more: an
+   * empty object would lose them without a word. */
+  if (put->file_stat.st_size == 0)
+    {
+      char byte;
+      gssize n;
+
+      do
+        n = pread (put->fd, &byte, 1, 0);
+      while (n < 0 && errno == EINTR);
+      if (n < 0)
+        {
+          saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Cannot read “%s”: %s", put->path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (n > 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                       "Cannot upload “%s”: it says it is empty but is not, as files of /proc "
+                       "and /sys do (upload it as a stream)", put->path);
+          return FALSE;
+        }
+    }
+
   return TRUE;
 }
 

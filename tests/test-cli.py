@@ -353,6 +353,314 @@ def usage_errors():
     assert not os.path.exists(os.path.join(TOP, "out"))
 
 
+BAD_NUMBERS = ("abc", "99999999999999999999", "16E", "1e3", "-1")
+
+
+def unchanged(directory, before):
+    """Nothing new or partial (no temporary file) appeared in directory."""
+    after = sorted(os.listdir(directory))
+    assert after == before, (before, after)
+
+
+@test
+def bad_values_sweep():
+    """Every size and count option, of every command that has it, refuses
+    non-numbers, overflows, units it does not know, negatives and (where
+    it makes no sense) zero: a usage error naming the option and the value,
+    and nothing written."""
+    out = fresh_dir("bad-values")
+    src = os.path.join(out, "src.bin")
+    write_file(src, b"x" * 1000)
+    before = sorted(os.listdir(out))
+    dest = os.path.join(out, "dest.bin")
+    commands = {
+        "get": ["get", "s3://data/small.txt", dest],
+        "cat": ["cat", "s3://data/small.txt"],
+        "put": ["put", src, "s3://scratch/bad-values/x"],
+        "cp": ["cp", "s3://data/small.txt", dest],
+        "bench": ["bench", "--size", "1K", "--runs", "1"],
+    }
+    # Tuning options, as text: parsed by S3dlioConfig, named as the user
+    # gave them (not as the library's property).
+    zero_is_bad = {"--part-size", "--inflight", "--connections", "--threads"}
+    for option in ("--part-size", "--inflight", "--threshold", "--connections", "--threads", "--retries"):
+        for name, args in commands.items():
+            values = BAD_NUMBERS + ("0",) if option in zero_is_bad else BAD_NUMBERS
+            if name not in ("get", "put"):
+                values = ("abc", "-1")      # the same code: a sample is enough
+            for value in values:
+                r = usage_error(s3(args[0], option, value, *args[1:]), option + ": “%s”" % value)
+                assert not re.search(r"--[\w-]+: [\w-]+: ", r.stderr), r
+    # Put tunes uploads: a 64 KiB minimum, not GET's 4 KiB.
+    usage_error(s3("put", "--part-size", "4K", src, "s3://scratch/bad-values/x"), "--part-size", "“4K”", "65536")
+    usage_error(s3("get", "--part-size", "6T", "s3://data/small.txt", dest), "--part-size", "out of range")
+
+    # Whole-number options parsed by GOption, then range-checked.
+    int_options = [
+        (["get", "-r", "s3://data/dir/", out], "--jobs", "1 to 1024"),
+        (["put", "-r", out, "s3://scratch/bad-values/"], "--jobs", "1 to 1024"),
+        (["cp", "-r", "s3://data/dir/", out], "--jobs", "1 to 1024"),
+        (["presign", "s3://data/small.txt"], "--expires", "1 to 604800"),
+        (["bench", "--size", "1K"], "--count", "1 to 10000"),
+        (["bench", "--size", "1K"], "--runs", "1 to 100"),
+    ]
+    for args, option, bounds in int_options:
+        for value in BAD_NUMBERS[:4]:
+            usage_error(s3(args[0], option, value, *args[1:]), option, "“%s”" % value)
+        for value in ("-1", "0"):
+            usage_error(s3(args[0], option, value, *args[1:]), option, bounds, "not " + value)
+    usage_error(s3("get", "-j", "1025", "-r", "s3://data/dir/", out), "--jobs", "not 1025")
+    usage_error(s3("presign", "--expires", "604801", "s3://data/small.txt"), "--expires", "not 604801")
+
+    # bench --size and --sweep
+    for value in BAD_NUMBERS + ("0", "65G", ""):
+        usage_error(run("bench", "--size", value), "--size")
+    usage_error(run("bench", "--size", "16E"), "--size", "“16E”", "unknown unit “E”")
+    usage_error(run("bench", "--size", "65G"), "--size", "64 GiB", "not “65G”")
+    usage_error(run("bench", "--size", "1G", "--count", "65"), "--count", "64 GiB")
+    for value in ("abc", "0", "-1", "1025", "1,,2", "99999999999999999999"):
+        usage_error(run("bench", "--size", "1K", "--sweep", value), "--sweep")
+
+    # serve --port, --address and --fault
+    for value in BAD_NUMBERS[:4]:
+        usage_error(run("serve", "--port", value, ROOT), "--port", "“%s”" % value)
+    for value in ("-1", "65536"):
+        usage_error(run("serve", "--port", value, ROOT), "--port", "0 to 65535", "not " + value)
+    for value in ("bogus", "999.1.1.1", ""):
+        usage_error(run("serve", "--address", value, ROOT), "“%s”" % value, "not an IP address")
+    for spec, fragment in (("stall,after=16E", "“16E”"), ("stall,ms=-1", "ms"), ("stall,ms=1e3", "ms"),
+                           ("status,status=99999999999999999999", "status"), ("status,status=0", "status"),
+                           ("stall,skip=-1", "skip"), ("stall,count=abc", "count"), ("stall,bogus", "bogus"),
+                           ("", "kind")):
+        usage_error(run("serve", "--fault", spec, ROOT), "--fault", fragment)
+
+    unchanged(out, before)
+    assert not os.path.exists(os.path.join(ROOT, "scratch", "bad-values"))
+
+
+@test
+def bad_uris_sweep():
+    """Malformed URIs and bucket names: a usage error from every command
+    naming what is wrong, before anything is sent or written."""
+    out = fresh_dir("bad-uris")
+    src = os.path.join(out, "src.txt")
+    write_file(src, b"src")
+    before = sorted(os.listdir(out))
+    bad = {
+        "s3://Bad_Bucket/k": "Bad_Bucket",
+        "s3://ab/k": "3 to 63",
+        "s3://" + "a" * 64 + "/k": "3 to 63",
+        "s3://-bad/k": "begin and end",
+        "s3://bad-/k": "begin and end",
+        "s3://192.168.1.1/k": "IP address",
+        "s3://a..b/k": "“..”",
+        "s3://xn--bad/k": "reserves",
+        "s3:///key": "no bucket",
+        "http://host/key": "unknown scheme “http”",
+        "": "empty",
+    }
+    for uri, fragment in bad.items():
+        for args in (["ls", uri], ["info", uri], ["cat", uri], ["rm", uri], ["presign", uri],
+                     ["get", uri, os.path.join(out, "x")], ["put", src, uri],
+                     ["cp", uri, os.path.join(out, "x")], ["cp", src, uri],
+                     ["cp", uri, "s3://scratch/x"], ["bench", uri]):
+            usage_error(s3(*args), fragment)
+        if uri.startswith("s3://"):
+            bucket = uri[:uri.rindex("/")]
+            usage_error(s3("mb", bucket), fragment)
+            usage_error(s3("rb", bucket), fragment)
+
+    # What is not an object where one is needed: a local path, a prefix.
+    for command in ("info", "presign", "bench"):
+        usage_error(s3(command, src), "“%s” is not an s3:// URI" % src)
+        usage_error(s3(command, "s3://data/dir/"), "prefix")
+        usage_error(s3(command, "s3:"), "“s3:” is not an s3:// URI")
+    usage_error(s3("cat", src), "is not an s3:// object URI")
+    usage_error(s3("mb", "s3://data/dir/"), "names a key")
+    usage_error(s3("put", src, "file://" + os.path.join(out, "y")), "is not an s3:// URI")
+    usage_error(s3("get", "s3://data/small.txt", "s3://data/other"), "local path")
+    usage_error(s3("get", "s3://data/small.txt", "gopher://x/y"), "gopher")
+    unchanged(out, before)
+    assert sorted(os.listdir(os.path.join(ROOT, "data"))) == ["big.bin", "dir", "small.txt"]
+
+
+@test
+def bad_environment():
+    """S3DLIO_* (and AWS_*) variables with bad values: every command fails
+    (exit 2), naming the variable and the value, and writes nothing."""
+    out = fresh_dir("bad-env")
+    src = os.path.join(out, "src.txt")
+    write_file(src, b"src")
+    before = sorted(os.listdir(out))
+    commands = [
+        ["ls", "s3://data/"], ["info", "s3://data/small.txt"], ["cat", "s3://data/small.txt"],
+        ["get", "s3://data/small.txt", os.path.join(out, "x")], ["put", src, "s3://scratch/bad-env/x"],
+        ["cp", "s3://data/small.txt", os.path.join(out, "x")], ["cp", src, "s3://scratch/bad-env/x"],
+        ["rm", "s3://scratch/bad-env/x"], ["presign", "s3://data/small.txt"], ["mb", "s3://bad-env-bucket"],
+        ["rb", "s3://bad-env-bucket"], ["bench", "--runs", "1", "s3://data/small.txt"],
+    ]
+    sizes = ("S3DLIO_GET_PART_SIZE", "S3DLIO_GET_THRESHOLD", "S3DLIO_PUT_PART_SIZE", "S3DLIO_PUT_THRESHOLD")
+    counts = ("S3DLIO_GET_INFLIGHT", "S3DLIO_RANGE_CONCURRENCY", "S3DLIO_MAX_HTTP_CONNECTIONS",
+              "S3DLIO_HTTP_MAX_CONNS", "S3DLIO_MAX_TOTAL_CONNECTIONS", "S3DLIO_HTTP_IDLE_TIMEOUT_MS",
+              "S3DLIO_HTTP_IDLE_SECS", "S3DLIO_HTTP_CONNECT_MS", "S3DLIO_HTTP_IO_TIMEOUT_MS",
+              "S3DLIO_OPERATION_TIMEOUT_SECS", "S3DLIO_RT_THREADS", "S3DLIO_MAX_RETRIES", "S3DLIO_PUT_INFLIGHT")
+    switches = ("S3DLIO_USE_OPTIMIZED_HTTP", "S3DLIO_GET_HEAD_FIRST", "S3DLIO_GET_SINGLE_REQUEST",
+                "S3DLIO_PUT_UNSIGNED_PAYLOAD")
+    cases = []
+    for variable in sizes:
+        cases += [(variable, v) for v in ("abc", "99999999999999999999", "16E", "1e3", "-1", "")]
+    for variable in counts:
+        cases += [(variable, v) for v in ("abc", "99999999999999999999", "1e3", "-1", "4294967297")]
+    cases += [(variable, v) for variable in switches for v in ("maybe", "2", "")]
+    cases += [(v, "0") for v in ("S3DLIO_GET_PART_SIZE", "S3DLIO_PUT_PART_SIZE", "S3DLIO_GET_INFLIGHT",
+                                 "S3DLIO_PUT_INFLIGHT", "S3DLIO_RT_THREADS", "S3DLIO_HTTP_CONNECT_MS",
+                                 "S3DLIO_MAX_HTTP_CONNECTIONS")]
+    cases += [("S3DLIO_GET_PART_SIZE", "6T"), ("S3DLIO_MAX_RETRIES", "101"), ("S3DLIO_RT_THREADS", "257")]
+    # Each case with one command, in turn, so that every command meets
+    # every kind of bad value; the bound keeps it quick.
+    for i, (variable, value) in enumerate(cases):
+        args = commands[i % len(commands)]
+        env = dict(os.environ, **{variable: value})
+        shown = ["“%s”" % value] if value else []     # "empty size", "“” is not a boolean"
+        failed(run(*args, *DIR.options(), env=env), "%s=%s: " % (variable, value), *shown)
+    # Options win over the environment, the environment is checked anyway.
+    env = dict(os.environ, S3DLIO_GET_PART_SIZE="abc")
+    failed(s3("get", "--part-size", "1M", "s3://data/small.txt", os.path.join(out, "x"), env=env),
+           "S3DLIO_GET_PART_SIZE=abc")
+
+    for variable, value, fragment in (("S3DLIO_ADDRESSING_STYLE", "sideways", "“sideways”"),
+                                      ("AWS_REGION", "Not A Region", "“Not A Region”"),
+                                      ("AWS_CA_BUNDLE", os.path.join(src, "x"), src),
+                                      ("AWS_CA_BUNDLE", out, out),
+                                      ("AWS_ENDPOINT_URL", "ftp://x", "“ftp://x”")):
+        env = dict(os.environ, **{variable: value})
+        for args in commands[:4]:
+            failed(run(*args, "--no-sign-request", env=env), variable, fragment)
+
+    # bench checks before it makes its test objects (1 GiB by default).
+    env = dict(os.environ, S3DLIO_GET_INFLIGHT="lots")
+    r = failed(run("bench", env=env), "S3DLIO_GET_INFLIGHT=lots")
+    assert "Preparing" not in r.stderr, r
+    unchanged(out, before)
+    assert not os.path.exists(os.path.join(ROOT, "scratch", "bad-env"))
+    assert not os.path.exists(os.path.join(ROOT, "bad-env-bucket"))
+
+
+@test
+def bad_ca_bundle_option():
+    """--ca-bundle is checked as AWS_CA_BUNDLE is: a readable file, or a
+    usage error naming it (it used to be ignored with a GLib warning when
+    relative, and to fail every request later when missing)."""
+    out = fresh_dir("bad-ca")
+    write_file(os.path.join(out, "file"), b"not a certificate")
+    for path in ("/nonexistent/ca.pem", os.path.join(out, "file", "x"), out, "relative-missing.pem"):
+        r = usage_error(s3("ls", "--ca-bundle", path), "CA bundle", "“%s”" % path)
+        assert "WARNING" not in r.stderr, r
+    # A relative one is taken from the current directory, and used.
+    r = failed(run("ls", "--ca-bundle", "file", *DIR.options(), cwd=out), os.path.join(out, "file"))
+    assert "WARNING" not in r.stderr and "No certificate" in r.stderr, r
+
+
+@test
+def bad_local_paths():
+    """Local paths that cannot be written or read (the tests run as root,
+    so permissions do not stop them: a path under a regular file, a
+    missing parent, a directory where a file goes, /proc): exit 2 naming
+    the path, and no new or partial file anywhere."""
+    base = fresh_dir("bad-paths")
+    out = os.path.join(base, "out")
+    os.makedirs(os.path.join(out, "big.bin"))           # a directory where get puts a file
+    write_file(os.path.join(out, "file"), b"a file")
+    before = tree(base)
+    listing = sorted(os.listdir(out))
+
+    def nothing_new():
+        assert tree(base) == before, tree(base)
+        unchanged(out, listing)
+        assert sorted(os.listdir(os.path.join(out, "big.bin"))) == []
+
+    under_file = os.path.join(out, "file", "x")
+    missing_parent = os.path.join(out, "nope", "x")
+    for args, fragment in (
+            (["get", "s3://data/small.txt", under_file], "Not a directory"),
+            (["get", "s3://data/small.txt", os.path.join(out, "file") + "/"], "Not a directory"),
+            (["get", "s3://data/small.txt", missing_parent], "No such file or directory"),
+            (["get", "s3://data/small.txt", os.path.join(out, "nope") + "/"], "No such file or directory"),
+            (["get", "--part-size", "1M", "s3://data/big.bin", out + "/"], "is a directory"),
+            (["get", "--part-size", "1M", "s3://data/big.bin", out], "is a directory"),
+            (["get", "s3://data/big.bin", "/proc/version"], "/proc"),
+            (["get", "s3://data/big.bin", "/proc/"], "/proc"),
+            (["get", "-r", "s3://data/dir/", os.path.join(out, "file")], "Not a directory"),
+            (["get", "-r", "s3://data/dir/", under_file], "Not a directory"),
+            (["cp", "s3://data/small.txt", under_file], "Not a directory"),
+            (["cp", "s3://data/dir/a.bin", missing_parent], "No such file or directory"),
+            (["cp", "-r", "s3://data/dir/", under_file], "Not a directory")):
+        r = failed(s3(*args), fragment)
+        assert args[-1].rstrip("/") in r.stderr or "/proc" in args[-1], r
+        # The object is named once, not once per layer.
+        source = next(arg for arg in args if arg.startswith("s3://"))
+        assert r.stderr.count(source) <= 1, r.stderr
+        nothing_new()
+
+    # Sources that cannot be read: nothing is uploaded, not even empty.
+    scratch = os.path.join(ROOT, "scratch")
+    objects_before = tree(scratch)
+    for args, fragment in (
+            (["put", under_file, "s3://scratch/bad-paths/a"], "Not a directory"),
+            (["put", missing_parent, "s3://scratch/bad-paths/a"], "No such file or directory"),
+            (["put", "-r", missing_parent, "s3://scratch/bad-paths/"], "No such file or directory"),
+            (["cp", under_file, "s3://scratch/bad-paths/a"], "Not a directory"),
+            (["put", "/dev/null", "s3://scratch/bad-paths/null"], "not a regular file"),
+            # /proc files say they hold 0 bytes: uploading them was an empty object.
+            (["put", "/proc/self/status", "s3://scratch/bad-paths/status"], "/proc/self/status"),
+            (["cp", "/proc/self/status", "s3://scratch/bad-paths/status"], "upload it as a stream"),
+            (["put", "/proc/self/mem", "s3://scratch/bad-paths/mem"], "Input/output error"),
+            (["put", "--threshold", "64K", "/proc/self/mem", "s3://scratch/bad-paths/mem"], "/proc/self/mem")):
+        r = failed(s3(*args), fragment)
+        assert args[-2] in r.stderr, r
+        assert tree(scratch) == objects_before, tree(scratch)
+        failed(s3("info", args[-1].rstrip("/") + ("/a" if args[-1].endswith("/") else "")))
+    # -r of a file, no -r for a directory: usage errors.
+    usage_error(s3("put", "-r", os.path.join(out, "file"), "s3://scratch/bad-paths/"), "is not a directory", "-r")
+    usage_error(s3("cp", "-r", os.path.join(out, "file"), "s3://scratch/bad-paths/"), "is not a directory", "-r")
+    usage_error(s3("cp", out, "s3://scratch/bad-paths/"), "is a directory", "-r")
+    assert tree(scratch) == objects_before, tree(scratch)
+
+    # Standard input, for what a file cannot do.
+    with open("/proc/self/status", "rb") as f:
+        status = f.read()
+    ok(s3("put", "-", "s3://scratch/bad-paths/status", input=status))
+    assert read_file(os.path.join(scratch, "bad-paths", "status")) == status
+    ok(s3("rm", "s3://scratch/bad-paths/status"))
+
+    # serve: a directory, not a file or nothing.
+    failed(run("serve", os.path.join(out, "file")), "is not a directory")
+    failed(run("serve", missing_parent), "is not a directory")
+    nothing_new()
+
+
+def run_to_full_disk(*args):
+    """Runs the tool with its stdout on /dev/full."""
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([TOOL] + [str(a) for a in args], cwd=TOP, stdout=full,
+                           stderr=subprocess.PIPE, timeout=RUN_TIMEOUT)
+    return Result(p.returncode, b"", p.stderr.decode("utf-8", "replace"))
+
+
+@test
+def unwritable_stdout():
+    """Output that cannot be written is a failure, not a success with
+    nothing printed."""
+    for args in (["ls", "s3://data/"], ["ls", "--json", "-r", "s3://data/"], ["info", "s3://data/small.txt"],
+                 ["presign", "s3://data/small.txt"], ["get", "--json", "s3://data/small.txt",
+                                                       os.path.join(fresh_dir("full"), "x")]):
+        failed(run_to_full_disk(*args, *DIR.options()), "standard output")
+    failed(run_to_full_disk("version"), "standard output")
+    failed(run_to_full_disk("help"), "standard output")
+    for args in (["get", "s3://data/big.bin", "-"], ["cat", "s3://data/small.txt"], ["cp", "s3://data/small.txt", "-"]):
+        failed(run_to_full_disk(*args, *DIR.options()), "No space left on device")
+
+
 # }}}
 # {{{ ls and info
 

@@ -955,6 +955,20 @@ test_overrides (Fixture       *fixture,
   g_assert_null (bad);
   g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
   assert_contains (error->message, "ftp://nope");
+  g_clear_error (&error);
+
+  /* A CA bundle is checked now, as AWS_CA_BUNDLE is, not at the first
+   * request; a relative one was given to GTlsFileDatabase, which ignores it. */
+  bad = s3dlio_endpoint_new_with_overrides (NULL, NULL, NULL, S3DLIO_ADDRESSING_STYLE_AUTO,
+                                            "/nonexistent/ca.pem", &error);
+  g_assert_null (bad);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  assert_contains (error->message, "“/nonexistent/ca.pem”");
+  g_clear_error (&error);
+  bad = s3dlio_endpoint_new_with_overrides (NULL, NULL, NULL, S3DLIO_ADDRESSING_STYLE_AUTO, "/etc", &error);
+  g_assert_null (bad);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  assert_contains (error->message, "“/etc”");
 }
 
 int

@@ -263,13 +263,23 @@ s3dlio_tool_bench (int      argc,
   if (argc > 2)
     return s3dlio_tool_usage_error (context, _("Give at most one object URI"));
   if (size_text != NULL && !s3dlio_parse_size (size_text, &size, &error))
-    return s3dlio_tool_usage_error (context, error->message);
+    {
+      g_autofree char *message = g_strdup_printf ("--size: %s", error->message);
+
+      return s3dlio_tool_usage_error (context, message);
+    }
   if (size == 0 || size > (G_GUINT64_CONSTANT (64) << 30))
-    return s3dlio_tool_usage_error (context, _("--size must be from 1 byte to 64 GiB"));
-  if (count < 1 || count > 10000 || (guint64) count * size > (G_GUINT64_CONSTANT (64) << 30))
-    return s3dlio_tool_usage_error (context, _("--count must be from 1 to 10000, at most 64 GiB in all"));
+    {
+      g_autofree char *message = g_strdup_printf (_("--size must be from 1 byte to 64 GiB, not “%s”"), size_text);
+
+      return s3dlio_tool_usage_error (context, message);
+    }
+  if (count < 1 || count > 10000)
+    return s3dlio_tool_range_error (context, "--count", count, 1, 10000);
+  if ((guint64) count * size > (G_GUINT64_CONSTANT (64) << 30))
+    return s3dlio_tool_usage_error (context, _("--count times --size must be at most 64 GiB"));
   if (runs < 1 || runs > 100)
-    return s3dlio_tool_usage_error (context, _("--runs must be from 1 to 100"));
+    return s3dlio_tool_range_error (context, "--runs", runs, 1, 100);
   if (!parse_sweep (sweep_text ? sweep_text : "1,2,4,8,16,64", sweep, &error))
     return s3dlio_tool_usage_error (context, error->message);
   s3dlio_tool_apply_output_options ();
@@ -277,11 +287,13 @@ s3dlio_tool_bench (int      argc,
   if (argc == 2)
     {
       g_autoptr(S3dlioObjectInfo) info = NULL;
-      S3dlioUri *uri = s3dlio_tool_parse_location (argv[1], &error);
+      S3dlioUri *uri = s3dlio_tool_parse_s3_uri (argv[1], &error);
 
       if (uri == NULL)
         return s3dlio_tool_usage_error (context, error->message);
       g_ptr_array_add (uris, uri);
+      if (s3dlio_uri_is_prefix (uri))
+        return s3dlio_tool_usage_error (context, _("That is a prefix, not an object: bench measures one object"));
       if (!(client = s3dlio_tool_make_client (&error)))
         return s3dlio_tool_client_failed (context, error);
       if (!(info = s3dlio_client_stat (client, uri, s3dlio_tool_get_cancellable (), &error)))
@@ -295,6 +307,11 @@ s3dlio_tool_bench (int      argc,
       g_autoptr(S3dlioConfig) config = NULL;
       g_autofree char *server_uri = NULL;
       g_autofree char *size_label = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
+
+      /* Before making the test objects, which can take a while: a bad
+       * value (option or environment) is told at once. */
+      if (!(config = s3dlio_tool_make_config (&error)))
+        return s3dlio_tool_client_failed (context, error);
 
       server = s3dlio_server_new (NULL);
       if (!s3dlio_server_start (server, &error) ||
@@ -316,8 +333,6 @@ s3dlio_tool_bench (int      argc,
       total_bytes = size * count;
 
       server_uri = s3dlio_server_get_uri (server);
-      if (!(config = s3dlio_tool_make_config (&error)))
-        return s3dlio_tool_client_failed (context, error);
       if (!(endpoint = s3dlio_endpoint_new (server_uri, NULL, &error)))
         return s3dlio_tool_failed (error);
       client = s3dlio_client_new (endpoint, NULL, config);

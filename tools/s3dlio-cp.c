@@ -135,7 +135,7 @@ s3dlio_tool_cp (int      argc,
   if (argc != 3)
     return s3dlio_tool_usage_error (context, _("Give a source and a destination"));
   if (jobs < 1 || jobs > 1024)
-    return s3dlio_tool_usage_error (context, _("--jobs must be from 1 to 1024"));
+    return s3dlio_tool_range_error (context, "--jobs", jobs, 1, 1024);
   s3dlio_tool_apply_output_options ();
 
   if (!parse_location (argv[1], &source, &error) ||
@@ -170,6 +170,12 @@ s3dlio_tool_cp (int      argc,
       if (!recursive && strcmp (source.path, "-") != 0 && g_file_test (source.path, G_FILE_TEST_IS_DIR))
         {
           g_autofree char *message = g_strdup_printf (_("“%s” is a directory: use -r to upload everything in it"), argv[1]);
+
+          return s3dlio_tool_usage_error (context, message);
+        }
+      if (recursive && g_file_test (source.path, G_FILE_TEST_EXISTS) && !g_file_test (source.path, G_FILE_TEST_IS_DIR))
+        {
+          g_autofree char *message = g_strdup_printf (_("“%s” is not a directory: -r uploads a directory"), argv[1]);
 
           return s3dlio_tool_usage_error (context, message);
         }

@@ -221,7 +221,7 @@ s3dlio_tool_get (int      argc,
   if (argc < 2 || argc > 3)
     return s3dlio_tool_usage_error (context, _("Give an object URI and at most one destination"));
   if (jobs < 1 || jobs > 1024)
-    return s3dlio_tool_usage_error (context, _("--jobs must be from 1 to 1024"));
+    return s3dlio_tool_range_error (context, "--jobs", jobs, 1, 1024);
   if (discard && argc == 3)
     return s3dlio_tool_usage_error (context, _("--discard takes no destination"));
   if (discard && recursive)

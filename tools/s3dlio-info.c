@@ -109,8 +109,10 @@ s3dlio_tool_info (int      argc,
     return s3dlio_tool_usage_error (context, _("Give one object URI"));
   s3dlio_tool_apply_output_options ();
 
-  if (!(uri = s3dlio_tool_parse_location (argv[1], &error)))
+  if (!(uri = s3dlio_tool_parse_s3_uri (argv[1], &error)))
     return s3dlio_tool_usage_error (context, error->message);
+  if (s3dlio_uri_is_prefix (uri))
+    return s3dlio_tool_usage_error (context, _("That is a prefix, not an object: use ls to list it"));
   if (!(client = s3dlio_tool_make_client (&error)))
     return s3dlio_tool_client_failed (context, error);
 

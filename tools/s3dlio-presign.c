@@ -46,7 +46,7 @@ s3dlio_tool_presign (int      argc,
   if (argc != 2)
     return s3dlio_tool_usage_error (context, _("Give one object URI"));
   if (expires < 1 || expires > MAX_EXPIRES)
-    return s3dlio_tool_usage_error (context, _("--expires must be from 1 to 604800 seconds (7 days)"));
+    return s3dlio_tool_range_error (context, "--expires", expires, 1, MAX_EXPIRES);
   s3dlio_tool_apply_output_options ();
 
   if (!(uri = s3dlio_tool_parse_s3_uri (argv[1], &error)))

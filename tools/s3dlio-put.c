@@ -245,7 +245,7 @@ s3dlio_tool_put (int      argc,
   if (argc != 3)
     return s3dlio_tool_usage_error (context, _("Give a file and an s3:// URI"));
   if (jobs < 1 || jobs > 1024)
-    return s3dlio_tool_usage_error (context, _("--jobs must be from 1 to 1024"));
+    return s3dlio_tool_range_error (context, "--jobs", jobs, 1, 1024);
   if (recursive && (content_type != NULL || metadata_args != NULL))
     return s3dlio_tool_usage_error (context, _("--content-type and --metadata apply to single files, not with -r"));
   if (!(metadata = parse_metadata (metadata_args, &error)) && error != NULL)
@@ -271,6 +271,13 @@ s3dlio_tool_put (int      argc,
   if (!recursive && g_file_test (source, G_FILE_TEST_IS_DIR))
     {
       g_autofree char *message = g_strdup_printf (_("“%s” is a directory: use -r to upload everything in it"), argv[1]);
+
+      return s3dlio_tool_usage_error (context, message);
+    }
+  /* One that does not exist is a failure, told by the upload. */
+  if (recursive && g_file_test (source, G_FILE_TEST_EXISTS) && !g_file_test (source, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not a directory: -r uploads a directory"), argv[1]);
 
       return s3dlio_tool_usage_error (context, message);
     }

@@ -190,7 +190,7 @@ s3dlio_tool_serve (int      argc,
   if (memory && argc != 1)
     return s3dlio_tool_usage_error (context, _("--memory serves no directory"));
   if (port < 0 || port > 65535)
-    return s3dlio_tool_usage_error (context, _("--port must be from 0 to 65535"));
+    return s3dlio_tool_range_error (context, "--port", port, 0, 65535);
   if ((access_key_id == NULL) != (secret_access_key == NULL))
     return s3dlio_tool_usage_error (context, _("--access-key-id and --secret-access-key go together"));
   s3dlio_tool_apply_output_options ();
@@ -221,8 +221,9 @@ s3dlio_tool_serve (int      argc,
       s3dlio_server_set_credentials (server, credentials);
     }
 
+  /* A bad --address is a usage error; a port in use is a failure. */
   if (!s3dlio_server_start (server, &error))
-    return s3dlio_tool_failed (error);
+    return s3dlio_tool_client_failed (context, error);
 
   uri = s3dlio_server_get_uri (server);
   if (memory)

@@ -109,6 +109,19 @@ s3dlio_tool_usage_error (GOptionContext *context,
 }
 
 int
+s3dlio_tool_range_error (GOptionContext *context,
+                         const char     *option,
+                         int             value,
+                         int             minimum,
+                         int             maximum)
+{
+  g_autofree char *message = g_strdup_printf (_("%s must be from %d to %d, not %d"),
+                                              option, minimum, maximum, value);
+
+  return s3dlio_tool_usage_error (context, message);
+}
+
+int
 s3dlio_tool_show_help (GOptionContext *context)
 {
   g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
@@ -190,8 +203,15 @@ set_knob (S3dlioConfig  *config,
 
   if (!s3dlio_config_set_from_string (config, property, value, &local_error))
     {
+      g_autofree char *prefix = g_strconcat (property, ": ", NULL);
+      const char *message = local_error->message;
+
+      /* The library names the property ("max-inflight: …"); the user
+       * gave the option, which is named instead. */
+      if (g_str_has_prefix (message, prefix))
+        message += strlen (prefix);
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "--%s: %s", option, local_error->message);
+                   "--%s: %s", option, message);
       return FALSE;
     }
   return TRUE;

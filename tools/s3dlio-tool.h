@@ -103,6 +103,13 @@ GOptionContext *s3dlio_tool_option_context_new   (const char      *command,
  * S3DLIO_TOOL_EXIT_USAGE. */
 int             s3dlio_tool_usage_error          (GOptionContext  *context,
                                                   const char      *message);
+/* The usage error of an integer option out of its range, naming the
+ * option, the range and the value; returns S3DLIO_TOOL_EXIT_USAGE. */
+int             s3dlio_tool_range_error          (GOptionContext  *context,
+                                                  const char      *option,
+                                                  int              value,
+                                                  int              minimum,
+                                                  int              maximum);
 /* Prints the command's help on stdout; returns S3DLIO_TOOL_EXIT_OK. */
 int             s3dlio_tool_show_help            (GOptionContext  *context);
 /* Prints "s3dlio: MESSAGE" on stderr; returns S3DLIO_TOOL_EXIT_FAILED. */

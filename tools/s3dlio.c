@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,29 @@ usage (FILE *out)
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (out, "  %-8s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Use “s3dlio help COMMAND” for the options of a command."));
+}
+
+/* What was printed and could not be written (a full disk, a closed
+ * file) is lost: that is a failure, as in coreutils' close_stdout(). */
+static int
+close_stdout (int status)
+{
+  int saved_errno = 0;
+  gboolean lost = ferror (stdout);
+
+  if (fflush (stdout) != 0)
+    {
+      saved_errno = errno;
+      lost = TRUE;
+    }
+  if (!lost)
+    return status;
+
+  if (saved_errno != 0)
+    g_printerr ("s3dlio: %s: %s\n", _("Cannot write to standard output"), g_strerror (saved_errno));
+  else
+    g_printerr ("s3dlio: %s\n", _("Cannot write to standard output"));
+  return status == S3DLIO_TOOL_EXIT_OK ? S3DLIO_TOOL_EXIT_FAILED : status;
 }
 
 static const Command *
@@ -82,7 +106,7 @@ main (int   argc,
     {
       g_print ("s3dlio %u.%u.%u\n", s3dlio_get_major_version (),
                s3dlio_get_minor_version (), s3dlio_get_micro_version ());
-      return S3DLIO_TOOL_EXIT_OK;
+      return close_stdout (S3DLIO_TOOL_EXIT_OK);
     }
 
   if (g_str_equal (name, "help") || g_str_equal (name, "--help") || g_str_equal (name, "-h"))
@@ -90,7 +114,7 @@ main (int   argc,
       if (argc < 3)
         {
           usage (stdout);
-          return S3DLIO_TOOL_EXIT_OK;
+          return close_stdout (S3DLIO_TOOL_EXIT_OK);
         }
       command = find_command (argv[2]);
       if (command == NULL)
@@ -99,7 +123,7 @@ main (int   argc,
           usage (stderr);
           return S3DLIO_TOOL_EXIT_USAGE;
         }
-      return command->handler (argc - 2, argv + 2, TRUE);
+      return close_stdout (command->handler (argc - 2, argv + 2, TRUE));
     }
 
   command = find_command (name);
@@ -110,5 +134,5 @@ main (int   argc,
       return S3DLIO_TOOL_EXIT_USAGE;
     }
 
-  return command->handler (argc - 1, argv + 1, FALSE);
+  return close_stdout (command->handler (argc - 1, argv + 1, FALSE));
 }
