@@ -461,10 +461,13 @@ s3dlio_config_class_init (S3dlioConfigClass *klass)
    * Polling burns CPU while it waits, so it is off by default. It pays on
    * virtual machines whose idle CPUs halt without polling first (such as
    * Firecracker guests with `guest_halt_poll_ns=0`): there each wake-up of
-   * a sleeping worker costs the sender more than the data it brings. Set
-   * to 50 on such a 2-core guest, a 1 GiB download from nginx on loopback
-   * went from 0.85x to 1.1x the speed of `curl -Z`, at about twice the
-   * client's CPU time. While it is on, parts read in smaller batches
+   * a sleeping worker costs the sender more than the data it brings. On
+   * such a 2-core guest, against nginx on loopback (1 GiB, 8 parts in
+   * flight, the machine idle for half a second before each run), 50 took
+   * the download from 0.94x to 1.11x the speed of `curl -Z` with 8
+   * ranges on one object, and from 0.76x to 0.95x on another, at about
+   * 2.4 times the client's CPU time (README.md, "Measurements"). While
+   * it is on, parts read in smaller batches
    * (256 KiB instead of 1 MiB), which keeps the worker's wake-ups within
    * the polling window. Default 0 (`S3DLIO_BUSY_POLL_US`), at most 1000.
    * A change needs a new session pool.
