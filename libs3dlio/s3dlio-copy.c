@@ -635,10 +635,10 @@ head_cb (GObject      *source,
                                                  response->headers, &error);
   if (info == NULL)
     fail (copy, error);
-  else if (copy->caller_cancellable != NULL && g_cancellable_is_cancelled (copy->caller_cancellable))
+  else if (g_cancellable_set_error_if_cancelled (copy->caller_cancellable, &error))
     /* Cancelled while the HEAD was out, and the handler's idle has not
      * run yet: create nothing that would then have to be aborted. */
-    fail (copy, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled"));
+    fail (copy, error);
   else if (copy->error == NULL)
     plan (copy, s3dlio_object_info_get_size (info), response->headers);
 
