@@ -61,7 +61,7 @@ VARIANTS = [
     ("s3dlio HEAD first", ["--mode", "discard", "--strategy", "head-first"]),
     ("curl single stream", None),
     ("curl -Z, 8 x 8 MiB ranges", None),
-    ("s3dlio chunk sink, busy-poll 50 us", ["--mode", "discard", "--busy-poll", "50"]),
+    ("s3dlio chunk sink, busy-poll 30 us", ["--mode", "discard", "--busy-poll", "30"]),
 ]
 
 

@@ -463,13 +463,14 @@ s3dlio_config_class_init (S3dlioConfigClass *klass)
    * Firecracker guests with `guest_halt_poll_ns=0`): there each wake-up of
    * a sleeping worker costs the sender more than the data it brings. On
    * such a 2-core guest, against nginx on loopback (1 GiB, 8 parts in
-   * flight, the machine idle for half a second before each run), 50 took
-   * the download from 0.94x to 1.11x the speed of `curl -Z` with 8
-   * ranges on one object, and from 0.76x to 0.95x on another, at about
-   * 2.4 times the client's CPU time (README.md, "Measurements"). While
-   * it is on, parts read in smaller batches
-   * (256 KiB instead of 1 MiB), which keeps the worker's wake-ups within
-   * the polling window. Default 0 (`S3DLIO_BUSY_POLL_US`), at most 1000.
+   * flight, the machine idle for half a second before each run), 30 took
+   * the download from about 0.9x to 1.09-1.13x the speed of `curl -Z`
+   * with 8 ranges on an object written hours before, at 1.5 times the
+   * client's CPU time (still 0.8x curl's); on a freshly written object it
+   * helps less (README.md, "Measurements"). While it is on, parts read in
+   * smaller batches (512 KiB instead of 1 MiB), which keeps the worker's
+   * wake-ups within the polling window. Default 0
+   * (`S3DLIO_BUSY_POLL_US`), at most 1000.
    * A change needs a new session pool.
    */
   properties[PROP_BUSY_POLL_US] =
