@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "s3dlio-bounded-read-private.h"
 #include "s3dlio-client-private.h"
 #include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
@@ -637,7 +638,7 @@ send_and_read_cb (GObject      *source,
   GError *error = NULL;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = _s3dlio_send_and_read_bounded_finish (SOUP_SESSION (source), result, &error);
   _s3dlio_error_from_transport (&error);
   status = soup_message_get_status (send->msg);
 
@@ -726,9 +727,9 @@ send_on_worker (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
-  soup_session_send_and_read_async (_s3dlio_worker_get_session (send->worker), send->msg,
-                                    G_PRIORITY_DEFAULT, send->cancellable,
-                                    send_and_read_cb, g_object_ref (task));
+  _s3dlio_send_and_read_bounded_async (_s3dlio_worker_get_session (send->worker), send->msg,
+                                       S3DLIO_REPLY_BODY_MAX, G_PRIORITY_DEFAULT, send->cancellable,
+                                       send_and_read_cb, g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 

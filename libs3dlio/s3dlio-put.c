@@ -14,6 +14,7 @@
 
 #include <glib/gstdio.h>
 
+#include "s3dlio-bounded-read-private.h"
 #include "s3dlio-client-private.h"
 #include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
@@ -1190,7 +1191,7 @@ part_sent_cb (GObject      *source,
   const char *etag = NULL;
   guint status;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = _s3dlio_send_and_read_bounded_finish (SOUP_SESSION (source), result, &error);
   _s3dlio_error_from_transport (&error);
   status = soup_message_get_status (part->msg);
 
@@ -1296,9 +1297,9 @@ send_part (gpointer data)
   _s3dlio_upload_set_part_state (put->upload, part->index, S3DLIO_PART_STATE_IN_FLIGHT);
   _s3dlio_upload_add_request (put->upload);
 
-  soup_session_send_and_read_async (_s3dlio_worker_get_session (part->worker), part->msg,
-                                    G_PRIORITY_DEFAULT, part->cancellable,
-                                    part_sent_cb, part);
+  _s3dlio_send_and_read_bounded_async (_s3dlio_worker_get_session (part->worker), part->msg,
+                                       S3DLIO_REPLY_BODY_MAX, G_PRIORITY_DEFAULT, part->cancellable,
+                                       part_sent_cb, part);
   return G_SOURCE_REMOVE;
 }
 

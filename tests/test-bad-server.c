@@ -27,6 +27,9 @@ typedef struct {
   GThread         *thread;
   char            *url;
   GBytes          *reply;     /* NULL: close without answering */
+  guint64          filler;    /* bytes of 'x' sent after the reply */
+  guint64          filler_sent;
+  guint            connections_served;
   GMutex           mutex;
   GPtrArray       *requests;  /* char *, each request's head */
 } RawServer;
@@ -70,6 +73,30 @@ read_request (GSocket *socket)
   return g_strdup ((const char *) head->data);
 }
 
+/* Sends server->filler bytes, or as many as the client takes before it
+ * closes the connection. */
+static void
+send_filler (RawServer *server,
+             GSocket   *socket)
+{
+  static char block[64 * 1024];
+  guint64 sent = 0;
+
+  memset (block, 'x', sizeof block);
+  while (sent < server->filler)
+    {
+      gssize n = g_socket_send (socket, block, MIN (sizeof block, server->filler - sent), NULL, NULL);
+
+      if (n <= 0)
+        break;
+      sent += n;
+    }
+
+  g_mutex_lock (&server->mutex);
+  server->filler_sent += sent;
+  g_mutex_unlock (&server->mutex);
+}
+
 static void
 serve_connection (RawServer         *server,
                   GSocketConnection *connection)
@@ -102,6 +129,8 @@ serve_connection (RawServer         *server,
           sent += n;
         }
     }
+  if (server->reply != NULL && server->filler > 0)
+    send_filler (server, socket);
   g_socket_shutdown (socket, FALSE, TRUE, NULL);
 }
 
@@ -119,6 +148,9 @@ server_thread (gpointer data)
         break;
       serve_connection (server, connection);
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+      g_mutex_lock (&server->mutex);
+      server->connections_served++;
+      g_mutex_unlock (&server->mutex);
     }
 
   return NULL;
@@ -664,6 +696,96 @@ test_put_broken_replies (void)
   assert_put_fails (huge, S3DLIO_ERROR_MALFORMED_RESPONSE, "headers are larger than 64 KiB");
 }
 
+/* Replies too long to hold: refused, and not read to their end. */
+
+static void
+test_reply_declared_too_large (void)
+{
+  g_autoptr(GBytes) reply = reply_new ("200 OK",
+                                       "Content-Type: application/xml\r\n"
+                                       "Content-Length: 107374182400\r\n",
+                                       "<?xml version=\"1.0\"?><ListBucketResult>");
+  g_autoptr(RawServer) server = raw_server_new (reply);
+  g_autoptr(S3dlioClient) client = client_new (server);
+  g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioObjectList) list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+
+  g_assert_null (list);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+  assert_message_has (error, "reply is 107374182400 bytes long");
+  assert_message_has (error, "at most 33554432");
+}
+
+static void
+test_reply_truncated (void)
+{
+  g_autoptr(GBytes) reply = reply_new ("200 OK",
+                                       "Content-Type: application/xml\r\n"
+                                       "Content-Length: 1000\r\n",
+                                       "<?xml version=\"1.0\"?><ListBucketResult>");
+  g_autoptr(RawServer) server = raw_server_new (reply);
+  g_autoptr(S3dlioClient) client = client_new (server);
+  g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioObjectList) list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+
+  g_assert_null (list);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+  assert_message_has (error, "reply ended after 39 of its 1000 bytes");
+}
+
+static void
+test_reply_endless (void)
+{
+  /* One chunk of 1 GiB, of which the server sends up to 256 MiB. */
+  g_autoptr(GBytes) reply = reply_new ("200 OK",
+                                       "Content-Type: application/xml\r\n"
+                                       "Transfer-Encoding: chunked\r\n",
+                                       "40000000\r\n");
+  g_autoptr(RawServer) server = raw_server_new (reply);
+  g_autoptr(S3dlioClient) client = client_new (server);
+  g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioObjectList) list = NULL;
+  guint64 sent = 0;
+  guint requests, served = 0;
+
+  server->filler = 256 * 1024 * 1024;
+  list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+
+  g_assert_null (list);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+  assert_message_has (error, "longer than the 33554432 bytes accepted");
+
+  /* The client dropped each connection rather than drain it: the raw
+   * server counts what it sent once a connection is over. */
+  requests = raw_server_count_requests (server, "GET ");
+  g_assert_cmpuint (requests, >=, 1);
+  for (guint i = 0; i < 500; i++)
+    {
+      g_mutex_lock (&server->mutex);
+      served = server->connections_served;
+      sent = server->filler_sent;
+      g_mutex_unlock (&server->mutex);
+      if (served >= requests)
+        break;
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpuint (served, >=, requests);
+  g_assert_cmpuint (sent, <, requests * server->filler / 2);
+}
+
+static void
+test_put_reply_too_large (void)
+{
+  g_autoptr(GBytes) reply = reply_new ("200 OK",
+                                       "ETag: \"0123456789abcdef0123456789abcdef\"\r\n"
+                                       "Content-Length: 107374182400\r\n", "");
+
+  assert_put_fails (reply, S3DLIO_ERROR_MALFORMED_RESPONSE, "reply is 107374182400 bytes long");
+}
+
 /* Public functions given bad arguments (what test-uri.c, test-config.c
  * and test-client.c do not cover already). */
 
@@ -786,6 +908,10 @@ main (int   argc,
   g_test_add_func ("/bad-server/closed", test_closed_without_reply);
   g_test_add_func ("/bad-server/closed-list", test_closed_without_reply_list);
   g_test_add_func ("/bad-server/put-broken-replies", test_put_broken_replies);
+  g_test_add_func ("/bad-server/reply/declared-too-large", test_reply_declared_too_large);
+  g_test_add_func ("/bad-server/reply/truncated", test_reply_truncated);
+  g_test_add_func ("/bad-server/reply/endless", test_reply_endless);
+  g_test_add_func ("/bad-server/reply/put-too-large", test_put_reply_too_large);
   g_test_add_func ("/bad-input/ranges", test_bad_ranges);
   g_test_add_func ("/bad-input/config-strings", test_config_bad_strings);
 
