@@ -176,8 +176,9 @@ def main():
     parser.add_argument("--sizes", default="1G,256M,64M,16M")
     parser.add_argument("--workers", type=int, default=1, help="nginx worker processes")
     parser.add_argument("--only", default="", help="comma-separated variant name prefixes")
-    parser.add_argument("--inflight", type=int, default=8,
-                        help="s3dlio parts in flight (default 8, as curl -Z's 8 parallel ranges)")
+    parser.add_argument("--inflight", type=int, default=4,
+                        help="s3dlio parts in flight (default 4: on loopback against one nginx "
+                             "worker, 4 beat 8, the number of curl -Z's parallel ranges)")
     parser.add_argument("--settle", type=float, default=0.5,
                         help="seconds to wait before each run (default 0.5)")
     parser.add_argument("--json", action="store_true", help="print the raw samples as JSON too")
