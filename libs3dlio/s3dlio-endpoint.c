@@ -604,6 +604,71 @@ find_ca_file (S3dlioSharedConfig  *config,
   return TRUE;
 }
 
+/* Logs which endpoint requests will go to, and where its URL and region
+ * came from (origins are %NULL for the defaults). */
+static void
+log_endpoint (S3dlioEndpoint *self,
+              const char     *url_origin,
+              const char     *region_origin)
+{
+  g_autofree char *description = s3dlio_endpoint_to_string (self);
+
+  g_debug ("%s (url from %s, region from %s)", description,
+           url_origin ? url_origin : "the default",
+           region_origin ? region_origin : "the default");
+}
+
+/* The endpoint the environment and the profile describe; @url_origin and
+ * @region_origin say where those two came from (%NULL: the default). */
+static S3dlioEndpoint *
+resolve_from_environment (const char  *profile,
+                          char       **url_origin,
+                          char       **region_origin,
+                          GError     **error)
+{
+  g_autoptr(S3dlioSharedConfig) config = NULL;
+  g_autoptr(S3dlioEndpoint) self = NULL;
+  g_auto(Setting) url = { NULL, NULL };
+  g_auto(Setting) region = { NULL, NULL };
+  g_autofree char *ca_file = NULL;
+  S3dlioAddressingStyle style;
+  gboolean named;
+
+  profile = _s3dlio_shared_config_get_profile_name (profile, &named);
+
+  config = _s3dlio_shared_config_load (error);
+  if (config == NULL)
+    return NULL;
+
+  if (named && !_s3dlio_shared_config_has_profile (config, profile))
+    {
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_PROFILE_NOT_FOUND,
+                   "The config profile (%s) could not be found in %s or %s",
+                   profile,
+                   _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CREDENTIALS_FILE),
+                   _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CONFIG_FILE));
+      return NULL;
+    }
+
+  if (!find_url (config, profile, &url, error) ||
+      !find_region (config, profile, &region, error) ||
+      !find_addressing_style (config, profile, &style, error) ||
+      !find_ca_file (config, profile, &ca_file, error))
+    return NULL;
+
+  self = g_object_new (S3DLIO_TYPE_ENDPOINT,
+                       "url", url.value,
+                       "region", region.value,
+                       "addressing-style", style,
+                       "ca-file", ca_file,
+                       NULL);
+
+  *url_origin = g_steal_pointer (&url.origin);
+  *region_origin = g_steal_pointer (&region.origin);
+
+  return g_steal_pointer (&self);
+}
+
 /**
  * s3dlio_endpoint_new_from_environment:
  * @profile: (nullable): the profile to read, or %NULL for the one named by
@@ -637,50 +702,15 @@ S3dlioEndpoint *
 s3dlio_endpoint_new_from_environment (const char  *profile,
                                       GError     **error)
 {
-  g_autoptr(S3dlioSharedConfig) config = NULL;
   g_autoptr(S3dlioEndpoint) self = NULL;
-  g_auto(Setting) url = { NULL, NULL };
-  g_auto(Setting) region = { NULL, NULL };
-  g_autofree char *ca_file = NULL;
-  g_autofree char *description = NULL;
-  S3dlioAddressingStyle style;
-  gboolean named;
+  g_autofree char *url_origin = NULL;
+  g_autofree char *region_origin = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  profile = _s3dlio_shared_config_get_profile_name (profile, &named);
-
-  config = _s3dlio_shared_config_load (error);
-  if (config == NULL)
-    return NULL;
-
-  if (named && !_s3dlio_shared_config_has_profile (config, profile))
-    {
-      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_PROFILE_NOT_FOUND,
-                   "The config profile (%s) could not be found in %s or %s",
-                   profile,
-                   _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CREDENTIALS_FILE),
-                   _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CONFIG_FILE));
-      return NULL;
-    }
-
-  if (!find_url (config, profile, &url, error) ||
-      !find_region (config, profile, &region, error) ||
-      !find_addressing_style (config, profile, &style, error) ||
-      !find_ca_file (config, profile, &ca_file, error))
-    return NULL;
-
-  self = g_object_new (S3DLIO_TYPE_ENDPOINT,
-                       "url", url.value,
-                       "region", region.value,
-                       "addressing-style", style,
-                       "ca-file", ca_file,
-                       NULL);
-
-  description = s3dlio_endpoint_to_string (self);
-  g_debug ("%s (url from %s, region from %s)", description,
-           url.origin ? url.origin : "the default",
-           region.origin ? region.origin : "the default");
+  self = resolve_from_environment (profile, &url_origin, &region_origin, error);
+  if (self != NULL)
+    log_endpoint (self, url_origin, region_origin);
 
   return g_steal_pointer (&self);
 }
@@ -715,8 +745,12 @@ s3dlio_endpoint_new_with_overrides (const char             *profile,
 {
   g_autoptr(S3dlioEndpoint) configured = NULL;
   g_autoptr(S3dlioEndpoint) self = NULL;
+  g_autofree char *url_origin = NULL;
+  g_autofree char *region_origin = NULL;
 
-  configured = s3dlio_endpoint_new_from_environment (profile, error);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  configured = resolve_from_environment (profile, &url_origin, &region_origin, error);
   if (configured == NULL)
     return NULL;
 
@@ -748,6 +782,10 @@ s3dlio_endpoint_new_with_overrides (const char             *profile,
         }
       s3dlio_endpoint_set_ca_file (self, path);
     }
+
+  log_endpoint (self,
+                url ? "the caller" : url_origin,
+                region ? "the caller" : region_origin);
 
   return g_steal_pointer (&self);
 }

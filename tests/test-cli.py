@@ -1231,6 +1231,10 @@ def signed_mode():
     r = check(ok(run("ls", *e, "-l", "-v", "--debug", "s3://private/", env=signed_env())))
     assert "doc.bin" in r.text, r
     assert "DEBUG" in r.stderr, r      # --debug really logged the requests
+    # It names the endpoint the requests go to, not the one --endpoint-url replaced.
+    assert "S3dlioEndpoint(url=%s, " % server.url in r.stderr, r
+    assert "(url from the caller, " in r.stderr, r
+    assert "amazonaws.com" not in r.stderr, r
     check(ok(run("get", *e, "-v", "--debug", "s3://private/big.bin", "-", env=signed_env())))
     check(ok(run("info", *e, "--json", "--debug", "s3://private/doc.bin", env=signed_env())))
 
