@@ -230,8 +230,8 @@ raw_server_saw (RawServer  *server,
  * whose length is not checked against the headers. */
 static GBytes *
 reply_new (const char *status_line,
-                 const char *headers,
-                 const char *body)
+           const char *headers,
+           const char *body)
 {
   g_autofree char *text = g_strdup_printf ("HTTP/1.1 %s\r\nConnection: close\r\n%s\r\n%s",
                                            status_line, headers, body);
@@ -416,17 +416,30 @@ test_html_stat (void)
   g_assert_cmpuint (raw_server_count_requests (server, "HEAD "), ==, 1 + MAX_RETRIES);
 }
 
+/* Lists s3://bucket/dir/ against @reply, which must fail: returns the
+ * error. */
+static GError *
+list_error (GBytes *reply)
+{
+  g_autoptr(RawServer) server = raw_server_new (reply);
+  g_autoptr(S3dlioClient) client = client_new (server);
+  g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
+  g_autoptr(S3dlioObjectList) list = NULL;
+  GError *error = NULL;
+
+  list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+  g_assert_null (list);
+  g_assert_nonnull (error);
+
+  return error;
+}
+
 static void
 test_html_list (void)
 {
   g_autoptr(GBytes) reply = html_reply ();
-  g_autoptr(RawServer) server = raw_server_new (reply);
-  g_autoptr(S3dlioClient) client = client_new (server);
-  g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioObjectList) list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+  g_autoptr(GError) error = list_error (reply);
 
-  g_assert_null (list);
   g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
   assert_message_has (error, "bucket");
   assert_message_has (error, "not S3 XML");
@@ -534,8 +547,8 @@ static void
 test_206_without_content_range (void)
 {
   g_autoptr(GBytes) reply = reply_new ("206 Partial Content",
-                                             "Content-Length: 10\r\nETag: \"e\"\r\n",
-                                             "0123456789");
+                                       "Content-Length: 10\r\nETag: \"e\"\r\n",
+                                       "0123456789");
 
   assert_downloads_fail_full (reply, S3DLIO_ERROR_MALFORMED_RESPONSE, "no Content-Range",
                               S3DLIO_ERROR_MALFORMED_RESPONSE, "Expected HTTP 200 but got 206");
@@ -545,9 +558,9 @@ static void
 test_206_other_range (void)
 {
   g_autoptr(GBytes) reply = reply_new ("206 Partial Content",
-                                             "Content-Range: bytes 100-109/1000\r\n"
-                                             "Content-Length: 10\r\nETag: \"e\"\r\n",
-                                             "0123456789");
+                                       "Content-Range: bytes 100-109/1000\r\n"
+                                       "Content-Length: 10\r\nETag: \"e\"\r\n",
+                                       "0123456789");
 
   assert_downloads_fail_full (reply, S3DLIO_ERROR_MALFORMED_RESPONSE, "bytes 100-109/1000",
                               S3DLIO_ERROR_MALFORMED_RESPONSE, "Expected HTTP 200 but got 206");
@@ -557,9 +570,9 @@ static void
 test_206_truncated (void)
 {
   g_autoptr(GBytes) reply = reply_new ("206 Partial Content",
-                                             "Content-Range: bytes 0-99/100\r\n"
-                                             "Content-Length: 100\r\nETag: \"e\"\r\n",
-                                             "only forty bytes of the hundred promised");
+                                       "Content-Range: bytes 0-99/100\r\n"
+                                       "Content-Length: 100\r\nETag: \"e\"\r\n",
+                                       "only forty bytes of the hundred promised");
 
   assert_downloads_fail_full (reply, S3DLIO_ERROR_CONNECTION, "40 of 100 bytes",
                               S3DLIO_ERROR_MALFORMED_RESPONSE, "Expected HTTP 200 but got 206");
@@ -569,8 +582,8 @@ static void
 test_200_truncated (void)
 {
   g_autoptr(GBytes) reply = reply_new ("200 OK",
-                                             "Content-Length: 100\r\nETag: \"e\"\r\n",
-                                             "only forty bytes of the hundred promised");
+                                       "Content-Length: 100\r\nETag: \"e\"\r\n",
+                                       "only forty bytes of the hundred promised");
 
   assert_downloads_fail (reply, S3DLIO_ERROR_CONNECTION, "40 of 100 bytes");
 }
@@ -705,13 +718,8 @@ test_reply_declared_too_large (void)
                                        "Content-Type: application/xml\r\n"
                                        "Content-Length: 107374182400\r\n",
                                        "<?xml version=\"1.0\"?><ListBucketResult>");
-  g_autoptr(RawServer) server = raw_server_new (reply);
-  g_autoptr(S3dlioClient) client = client_new (server);
-  g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioObjectList) list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+  g_autoptr(GError) error = list_error (reply);
 
-  g_assert_null (list);
   g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
   assert_message_has (error, "reply is 107374182400 bytes long");
   assert_message_has (error, "at most 33554432");
@@ -724,13 +732,8 @@ test_reply_truncated (void)
                                        "Content-Type: application/xml\r\n"
                                        "Content-Length: 1000\r\n",
                                        "<?xml version=\"1.0\"?><ListBucketResult>");
-  g_autoptr(RawServer) server = raw_server_new (reply);
-  g_autoptr(S3dlioClient) client = client_new (server);
-  g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioObjectList) list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+  g_autoptr(GError) error = list_error (reply);
 
-  g_assert_null (list);
   g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
   assert_message_has (error, "reply ended after 39 of its 1000 bytes");
 }
