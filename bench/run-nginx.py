@@ -62,7 +62,13 @@ VARIANTS = [
     ("curl single stream", None),
     ("curl -Z, 8 x 8 MiB ranges", None),
     ("s3dlio chunk sink, busy-poll 30 us", ["--mode", "discard", "--busy-poll", "30"]),
+    # One worker thread: the other core is the server's, and a second
+    # polling worker would take its turns there.
+    ("s3dlio chunk sink, busy-poll 50 us, 1 thread",
+     ["--mode", "discard", "--busy-poll", "50"], {"S3DLIO_RT_THREADS": "1"}),
 ]
+
+HALT_POLL = "/sys/module/haltpoll/parameters/guest_halt_poll_ns"
 
 
 def free_port():
@@ -138,7 +144,25 @@ def flush_tcp_metrics():
         return False
 
 
-def measure(args, variant, flags, url, uri, size, tmp, env):
+def read_halt_poll():
+    """The guest's cpuidle-haltpoll window in ns, or None if not a KVM guest using it.
+
+    It decides what an idle vCPU costs: with 0 an idle vCPU halts at once,
+    and waking it goes through the host, which the waking side (on
+    loopback, nginx) pays for. See README.md, "Measurements"."""
+    try:
+        with open(HALT_POLL) as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return None
+
+
+def write_halt_poll(value):
+    with open(HALT_POLL, "w") as f:
+        f.write("%d\n" % value)
+
+
+def measure(args, variant, flags, extra_env, url, uri, size, tmp, env):
     # Let the kernel finish with the last run (a fresh 1 GiB buffer or
     # file is freed in the background) before timing the next.
     time.sleep(args.settle)
@@ -151,7 +175,7 @@ def measure(args, variant, flags, url, uri, size, tmp, env):
         argv = [args.bench_get, "-e", args.endpoint, uri, "-o", os.path.join(tmp, "out.bin"),
                 "-i", str(args.inflight)]
         argv += flags
-        _, _, out = run_child(argv, env)
+        _, _, out = run_child(argv, dict(env, **extra_env))
         result = json.loads(out)
         return result["seconds"], result["cpu"], result["requests"]
     if variant.startswith("curl single"):
@@ -181,6 +205,9 @@ def main():
                              "worker, 4 beat 8, the number of curl -Z's parallel ranges)")
     parser.add_argument("--settle", type=float, default=0.5,
                         help="seconds to wait before each run (default 0.5)")
+    parser.add_argument("--guest-halt-poll-ns", type=int, default=None, metavar="NS",
+                        help="on a KVM guest, set cpuidle-haltpoll's guest_halt_poll_ns for the "
+                             "run and restore it after (needs root; the kernel's default is 200000)")
     parser.add_argument("--json", action="store_true", help="print the raw samples as JSON too")
     args = parser.parse_args()
     args.warned_flush = False
@@ -215,6 +242,12 @@ def main():
     env["HOME"] = tmp
     env["LD_LIBRARY_PATH"] = os.path.join(args.build, "libs3dlio")
 
+    halt_poll_before = read_halt_poll()
+    if args.guest_halt_poll_ns is not None:
+        if halt_poll_before is None:
+            sys.exit("--guest-halt-poll-ns: no %s (not a KVM guest with cpuidle-haltpoll)" % HALT_POLL)
+        write_halt_poll(args.guest_halt_poll_ns)
+
     variants = [v for v in VARIANTS
                 if not args.only or any(v[0].startswith(p) for p in args.only.split(","))]
     samples = {}
@@ -225,13 +258,16 @@ def main():
             for size in sizes:
                 url = "%s/bench/obj-%d" % (args.endpoint, size)
                 uri = "s3://bench/obj-%d" % size
-                for name, flags in variants:
-                    wall, cpu, requests = measure(args, name, flags, url, uri, size, tmp, env)
+                for name, flags, *extra_env in variants:
+                    wall, cpu, requests = measure(args, name, flags, dict(*extra_env),
+                                                  url, uri, size, tmp, env)
                     samples.setdefault((size, name), []).append((wall, cpu, requests))
                     print("run %d/%d  %6d MiB  %-30s %6.2f GB/s  %5.2f CPU s/GiB" %
                           (run + 1, args.runs, size // MiB, name, size / wall / 1e9, cpu / (size / GiB)),
                           file=sys.stderr, flush=True)
     finally:
+        if args.guest_halt_poll_ns is not None:
+            write_halt_poll(halt_poll_before)
         server.send_signal(signal.SIGQUIT)
         try:
             server.wait(timeout=10)
@@ -244,12 +280,17 @@ def main():
           "s3dlio with %d parts of 8 MiB in flight; TCP metrics %s before every run." %
           (args.runs, args.workers, os.cpu_count(), args.inflight,
            "NOT flushed" if args.warned_flush else "flushed"))
+    halt_poll = args.guest_halt_poll_ns if args.guest_halt_poll_ns is not None else halt_poll_before
+    if halt_poll is not None:
+        print("KVM guest: guest_halt_poll_ns %d%s." %
+              (halt_poll, " for this run (%d otherwise)" % halt_poll_before
+               if args.guest_halt_poll_ns is not None else ""))
     print()
     print("| size | variant | GB/s | CPU s/GiB | requests |")
     print("|---:|---|---:|---:|---:|")
     medians = {}
     for size in sizes:
-        for name, _ in variants:
+        for name, *_ in variants:
             runs = samples[(size, name)]
             gbps = statistics.median(size / w / 1e9 for w, _, _ in runs)
             cpu = statistics.median(c / (size / GiB) for _, c, _ in runs)
@@ -271,6 +312,9 @@ def main():
             ("CPU/GiB discard / curl -Z", ratio(size, VARIANTS[0][0], VARIANTS[7][0], 1), "<= 1.1"),
             ("busy-poll discard / curl -Z", ratio(size, VARIANTS[8][0], VARIANTS[7][0]), ""),
             ("CPU/GiB busy-poll / curl -Z", ratio(size, VARIANTS[8][0], VARIANTS[7][0], 1), ""),
+            ("busy-poll 50 us 1 thread / curl -Z", ratio(size, VARIANTS[9][0], VARIANTS[7][0]), ""),
+            ("/ curl single", ratio(size, VARIANTS[9][0], VARIANTS[6][0]), ""),
+            ("CPU/GiB / curl -Z", ratio(size, VARIANTS[9][0], VARIANTS[7][0], 1), ""),
             ("size-aware / single GET", ratio(size, VARIANTS[0][0], VARIANTS[4][0]), ">= 1.0 (16 MiB)"),
         ]
         line = ", ".join("%s %.2f" % (n, r) for n, r, _ in checks if r is not None)
