@@ -322,7 +322,8 @@ s3dlio_server_fault_class_init (S3dlioServerFaultClass *klass)
    * S3dlioServerFault:stall-ms:
    *
    * How long, in milliseconds, a [enum@S3dlio.FaultKind.STALL] fault sends
-   * nothing before it closes the connection.
+   * nothing before it closes the connection, or a
+   * [enum@S3dlio.FaultKind.DELAY] fault holds the response.
    */
   properties[PROP_STALL_MS] =
     g_param_spec_uint ("stall-ms", NULL, NULL, 0, G_MAXUINT, DEFAULT_STALL_MS,
@@ -734,10 +735,10 @@ s3dlio_server_fault_set_after_bytes (S3dlioServerFault *self,
  * s3dlio_server_fault_get_stall_ms:
  * @self: a fault
  *
- * Gets how long a stall fault stalls.
+ * Gets how long a stall fault stalls, or a delay fault holds the response.
  *
- * Returns: how long a [enum@S3dlio.FaultKind.STALL] fault stalls, in
- *   milliseconds
+ * Returns: how long a [enum@S3dlio.FaultKind.STALL] fault stalls, or a
+ *   [enum@S3dlio.FaultKind.DELAY] fault holds the response, in milliseconds
  */
 guint
 s3dlio_server_fault_get_stall_ms (S3dlioServerFault *self)
@@ -753,7 +754,8 @@ s3dlio_server_fault_get_stall_ms (S3dlioServerFault *self)
  * @stall_ms: a duration in milliseconds
  *
  * Sets how long a [enum@S3dlio.FaultKind.STALL] fault sends nothing before it
- * closes the connection. The stall does not hold up other requests.
+ * closes the connection, or a [enum@S3dlio.FaultKind.DELAY] fault holds the
+ * response. Neither holds up other requests.
  */
 void
 s3dlio_server_fault_set_stall_ms (S3dlioServerFault *self,

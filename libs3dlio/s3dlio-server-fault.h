@@ -18,7 +18,9 @@ G_BEGIN_DECLS
  * S3dlioFaultKind:
  * @S3DLIO_FAULT_KIND_STATUS: answer with an error status and an S3 error
  *   document (for example 503 `SlowDown` or 500 `InternalError`) instead of
- *   performing the operation
+ *   performing the operation; with status 200, the error document comes
+ *   with a success status, as S3 may answer a CompleteMultipartUpload or a
+ *   copy that failed after it began to reply
  * @S3DLIO_FAULT_KIND_RESET: send the response headers and the first
  *   [property@S3dlio.ServerFault:after-bytes] bytes of the body, then reset
  *   the connection (TCP RST)
@@ -35,6 +37,9 @@ G_BEGIN_DECLS
  *   ETag) with [property@S3dlio.ServerFault:replacement] right before
  *   answering, as if another client had overwritten it; for a copy
  *   (CopyObject, UploadPartCopy), the object replaced is the copy source
+ * @S3DLIO_FAULT_KIND_DELAY: perform the operation, but hold the response for
+ *   [property@S3dlio.ServerFault:stall-ms] milliseconds before sending it,
+ *   as a slow server would; other requests are served meanwhile
  *
  * What an [class@S3dlio.ServerFault] does to the requests it matches.
  */
@@ -45,6 +50,7 @@ typedef enum {
   S3DLIO_FAULT_KIND_SHORT_BODY,
   S3DLIO_FAULT_KIND_WRONG_CONTENT_RANGE,
   S3DLIO_FAULT_KIND_REPLACE_OBJECT,
+  S3DLIO_FAULT_KIND_DELAY,
 } S3dlioFaultKind;
 
 #define S3DLIO_TYPE_SERVER_FAULT (s3dlio_server_fault_get_type ())

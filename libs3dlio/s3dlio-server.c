@@ -18,7 +18,7 @@
 #include "s3dlio-encode-private.h"
 #include "s3dlio-enum-types.h"
 #include "s3dlio-request-private.h"
-#include "s3dlio-server.h"
+#include "s3dlio-server-private.h"
 #include "s3dlio-server-fault-private.h"
 #include "s3dlio-server-store-private.h"
 #include "s3dlio-signer-private.h"
@@ -69,6 +69,10 @@
 #define MAX_REQUEST_LINE 16384
 /* The data of the GSocketAddress of each client connection. */
 #define CONNECTION_KEY "s3dlio-server-connection"
+/* On a SoupServerMessage: set while the request counts as in flight. */
+#define IN_FLIGHT_KEY "s3dlio-server-in-flight"
+/* On a SoupServerMessage: the timeout that ends a DELAY fault's hold. */
+#define HOLD_KEY "s3dlio-server-hold"
 
 /* {{{ Request line rewriting
  *
@@ -487,6 +491,13 @@ typedef enum {
   THREAD_FAILED,
 } ThreadState;
 
+/* How many requests of one method are under way, and the most there were
+ * at once since the last reset. */
+typedef struct {
+  guint now;
+  guint peak;
+} InFlight;
+
 struct _S3dlioServer
 {
   GObject parent_instance;
@@ -507,6 +518,7 @@ struct _S3dlioServer
   guint64 min_part_size;
   GPtrArray *faults;
   GHashTable *request_counts;     /* method -> count */
+  GHashTable *in_flight;          /* method -> InFlight */
   guint request_total;
   guint connection_total;
   guint connection_baseline;      /* connection_total at the last reset */
@@ -568,6 +580,7 @@ s3dlio_server_finalize (GObject *object)
   g_clear_pointer (&self->store, _s3dlio_server_store_free);
   g_clear_pointer (&self->faults, g_ptr_array_unref);
   g_clear_pointer (&self->request_counts, g_hash_table_unref);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_queue_clear_full (&self->log, g_free);
   g_clear_error (&self->start_error);
   g_mutex_clear (&self->lock);
@@ -751,6 +764,7 @@ s3dlio_server_init (S3dlioServer *self)
   self->min_part_size = DEFAULT_MIN_PART_SIZE;
   self->faults = g_ptr_array_new_with_free_func (g_object_unref);
   self->request_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&self->log);
 }
 
@@ -1377,6 +1391,19 @@ s3dlio_server_get_request_log (S3dlioServer *self)
   return lines;
 }
 
+/* Requests under way when the counters are reset are still under way: the
+ * peak starts again from them, not from zero. */
+static void
+reset_peaks_locked (S3dlioServer *self)
+{
+  GHashTableIter iter;
+  InFlight *in_flight;
+
+  g_hash_table_iter_init (&iter, self->in_flight);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &in_flight))
+    in_flight->peak = in_flight->now;
+}
+
 /**
  * s3dlio_server_reset_counters:
  * @self: a server
@@ -1394,7 +1421,26 @@ s3dlio_server_reset_counters (S3dlioServer *self)
   self->request_total = 0;
   self->connection_baseline = self->connection_total;
   g_queue_clear_full (&self->log, g_free);
+  reset_peaks_locked (self);
   g_mutex_unlock (&self->lock);
+}
+
+guint
+_s3dlio_server_get_peak_in_flight (S3dlioServer *self,
+                                   const char   *method)
+{
+  InFlight *in_flight;
+  guint peak;
+
+  g_return_val_if_fail (S3DLIO_IS_SERVER (self), 0);
+  g_return_val_if_fail (method != NULL, 0);
+
+  g_mutex_lock (&self->lock);
+  in_flight = g_hash_table_lookup (self->in_flight, method);
+  peak = in_flight != NULL ? in_flight->peak : 0;
+  g_mutex_unlock (&self->lock);
+
+  return peak;
 }
 
 /**
@@ -3845,6 +3891,7 @@ fault_kind_name (S3dlioFaultKind kind)
     [S3DLIO_FAULT_KIND_SHORT_BODY] = "short-body",
     [S3DLIO_FAULT_KIND_WRONG_CONTENT_RANGE] = "wrong-content-range",
     [S3DLIO_FAULT_KIND_REPLACE_OBJECT] = "replace-object",
+    [S3DLIO_FAULT_KIND_DELAY] = "delay",
   };
 
   return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "unknown";
@@ -4288,6 +4335,86 @@ handle_call (Call *call)
     apply_wrong_content_range (call);
 }
 
+/* Counts @msg as under way until request_done_cb() sees it end. Only for
+ * messages libsoup finishes itself: a raw reply steals the connection, and
+ * libsoup then never says the message ended. */
+static void
+in_flight_begin (S3dlioServer      *self,
+                 SoupServerMessage *msg)
+{
+  const char *method = soup_server_message_get_method (msg);
+  InFlight *in_flight;
+
+  g_mutex_lock (&self->lock);
+  in_flight = g_hash_table_lookup (self->in_flight, method);
+  if (in_flight == NULL)
+    {
+      in_flight = g_new0 (InFlight, 1);
+      g_hash_table_insert (self->in_flight, g_strdup (method), in_flight);
+    }
+  in_flight->now++;
+  in_flight->peak = MAX (in_flight->peak, in_flight->now);
+  g_mutex_unlock (&self->lock);
+
+  g_object_set_data (G_OBJECT (msg), IN_FLIGHT_KEY, GINT_TO_POINTER (TRUE));
+}
+
+static void
+in_flight_end (S3dlioServer      *self,
+               SoupServerMessage *msg)
+{
+  InFlight *in_flight;
+
+  /* Stolen, so that a message libsoup reports twice counts once. */
+  if (g_object_steal_data (G_OBJECT (msg), IN_FLIGHT_KEY) == NULL)
+    return;
+
+  g_mutex_lock (&self->lock);
+  in_flight = g_hash_table_lookup (self->in_flight, soup_server_message_get_method (msg));
+  if (in_flight != NULL && in_flight->now > 0)
+    in_flight->now--;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+hold_destroy (gpointer data)
+{
+  GSource *source = data;
+
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static gboolean
+hold_over_cb (gpointer data)
+{
+  SoupServerMessage *msg = data;
+
+  /* Dropped before the message goes on: once unpaused, it may end (and be
+   * freed) before this returns. */
+  g_object_set_data (G_OBJECT (msg), HOLD_KEY, NULL);
+  soup_server_message_unpause (msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A DELAY fault: the response is ready, but stays paused for a while. The
+ * timeout lives on the message, so it cannot outlive it, and
+ * request_done_cb() drops it when the client goes away first: unpausing a
+ * message that ended is an error in libsoup. */
+static void
+hold_reply (Call *call)
+{
+  GSource *source = g_timeout_source_new (call->fault.stall_ms);
+
+  g_source_set_callback (source, hold_over_cb, call->msg, NULL);
+  g_source_set_static_name (source, "[s3dlio-server] delay fault");
+  g_source_attach (source, call->self->context);
+  g_object_set_data_full (G_OBJECT (call->msg), HOLD_KEY, source, hold_destroy);
+
+  soup_server_message_pause (call->msg);
+}
+
 static void
 server_callback (SoupServer        *server,
                  SoupServerMessage *msg,
@@ -4303,7 +4430,14 @@ server_callback (SoupServer        *server,
   record_request (&call);
 
   if (is_raw_fault (&call))
-    start_raw_reply (&call);
+    {
+      start_raw_reply (&call);
+      return;
+    }
+
+  in_flight_begin (self, msg);
+  if (call.fault_fired && call.fault.kind == S3DLIO_FAULT_KIND_DELAY)
+    hold_reply (&call);
 }
 
 /* The next bytes of the connection start a new request line. */
@@ -4312,8 +4446,12 @@ request_done_cb (SoupServer        *server,
                  SoupServerMessage *msg,
                  gpointer           user_data)
 {
+  S3dlioServer *self = user_data;
   GSocketAddress *remote = soup_server_message_get_remote_address (msg);
   ServerConnection *connection = remote ? g_object_get_data (G_OBJECT (remote), CONNECTION_KEY) : NULL;
+
+  g_object_set_data (G_OBJECT (msg), HOLD_KEY, NULL);
+  in_flight_end (self, msg);
 
   if (connection != NULL)
     connection->rewriter->at_request_start = TRUE;

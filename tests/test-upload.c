@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "s3dlio-server-private.h"
 #include "test-utils.h"
 
 #define KiB 1024
@@ -595,6 +596,51 @@ add_put_fault (Fixture         *fx,
   return fault;
 }
 
+/* How long the server holds each UploadPart response in the in-flight
+ * tests: long enough that the parts a client sends together are all under
+ * way at the server at once, even on a busy machine. */
+#define HOLD_MS 200
+
+/* The parts of a file go out concurrently, but never more than
+ * upload-inflight at a time. Both are seen from the server: with each
+ * UploadPart held for a while, a client that sends N parts together has N
+ * under way there at once. */
+static void
+test_inflight_limit (Fixture       *fx,
+                     gconstpointer  data)
+{
+  static const struct {
+    guint inflight;
+    guint n_parts;
+  } cases[] = {
+    { 3, 12 },
+    { 1, 4 },
+  };
+  g_autoptr(S3dlioServerFault) hold = add_put_fault (fx, S3DLIO_FAULT_KIND_DELAY, "inflight/*", 0, 0);
+  guint held = 0;
+
+  s3dlio_server_fault_set_stall_ms (hold, HOLD_MS);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("inflight/%u", cases[i].inflight);
+      g_autoptr(S3dlioUri) uri = object_uri ("bucket", key);
+      g_autoptr(S3dlioUpload) upload = s3dlio_upload_new (uri);
+      g_autoptr(GBytes) expected = random_bytes (cases[i].n_parts * PART, 1000 + i);
+      g_autofree char *path = write_temp_file (fx, "inflight", expected);
+
+      s3dlio_config_set_upload_inflight (fx->config, cases[i].inflight);
+      s3dlio_upload_set_source_path (upload, path);
+      run_upload (fx, upload, expected, cases[i].n_parts);
+
+      /* Every part was held, so the peak is not an accident of timing. */
+      held += cases[i].n_parts;
+      g_assert_cmpuint (s3dlio_server_fault_get_hits (hold), ==, held);
+      g_assert_cmpuint (_s3dlio_server_get_peak_in_flight (fx->server, "PUT"), ==,
+                        cases[i].inflight);
+    }
+}
+
 /* A transient failure of one part is retried; the object is still exact. */
 static void
 test_fault_transient (Fixture       *fx,
@@ -742,6 +788,55 @@ test_complete_refused (Fixture       *fx,
   g_assert_nonnull (strstr (error->message, "EntityTooSmall"));
   g_assert_null (s3dlio_server_get_object_data (fx->server, "bucket", "too-small"));
   assert_no_uploads_left (fx);
+}
+
+/* A CompleteMultipartUpload answered with 200 and an <Error> document, as
+ * S3 does when it fails after it began to reply: the upload fails with the
+ * error the document names, and is aborted. */
+static void
+test_complete_error_in_200 (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri ("bucket", "complete-200");
+  g_autoptr(GBytes) content = random_bytes (4 * PART, 1150);
+  g_autoptr(S3dlioServerFault) fault = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_STATUS);
+  g_auto(GStrv) log = NULL;
+  guint completes = 0;
+  guint aborts = 0;
+
+  /* The first POST creates the upload, the second completes it. */
+  s3dlio_server_fault_set_method (fault, "POST");
+  s3dlio_server_fault_set_key_pattern (fault, "complete-200");
+  s3dlio_server_fault_set_skip (fault, 1);
+  s3dlio_server_fault_set_count (fault, 1);
+  s3dlio_server_fault_set_status (fault, 200);
+  s3dlio_server_fault_set_s3_code (fault, "InternalError");
+  s3dlio_server_add_fault (fx->server, fault);
+
+  s3dlio_server_reset_counters (fx->server);
+  g_assert_false (s3dlio_client_put (fx->client, uri, content, NULL, NULL, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_SERVER_ERROR);
+  g_assert_nonnull (strstr (error->message, "s3://bucket/complete-200: completing the multipart upload: "));
+  g_assert_nonnull (strstr (error->message, "InternalError"));
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 1);
+
+  /* The completion really was a 200, and the upload was then aborted. */
+  log = s3dlio_server_get_request_log (fx->server);
+  for (guint i = 0; log[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (log[i], "POST /bucket/complete-200?uploadId=") &&
+          strstr (log[i], " -> 200 ") != NULL && strstr (log[i], " fault=status") != NULL)
+        completes++;
+      if (g_str_has_prefix (log[i], "DELETE /bucket/complete-200?uploadId=") &&
+          strstr (log[i], " -> 204 ") != NULL)
+        aborts++;
+    }
+  g_assert_cmpuint (completes, ==, 1);
+  g_assert_cmpuint (aborts, ==, 1);
+  g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "DELETE"), ==, 1);
+  assert_no_uploads_left (fx);
+  g_assert_null (s3dlio_server_get_object_data (fx->server, "bucket", "complete-200"));
 }
 
 /* }}} */
@@ -1090,10 +1185,12 @@ main (int   argc,
   ADD ("/upload/signed-and-unsigned-payload", test_signed_and_unsigned_payload);
   ADD ("/upload/async-concurrent", test_async_concurrent);
   ADD ("/upload/progress", test_progress);
+  ADD ("/upload/inflight-limit", test_inflight_limit);
   ADD ("/upload/fault/transient", test_fault_transient);
   ADD ("/upload/fault/reset", test_fault_reset);
   ADD ("/upload/fault/permanent", test_fault_permanent);
   ADD ("/upload/fault/complete-refused", test_complete_refused);
+  ADD ("/upload/fault/complete-error-in-200", test_complete_error_in_200);
   ADD ("/upload/cancel", test_cancel);
   ADD ("/upload/cancel-stream", test_cancel_stream);
   ADD ("/upload/errors/stream-fails", test_stream_fails);
