@@ -1,12 +1,17 @@
 /* test-s3rver.c: the whole round trip against s3rver, a third-party S3
  * implementation (npm package s3rver 3.7, installed in tests/s3rver by
- * `npm ci --prefix tests/s3rver`; skipped when it is not there)
+ * `npm ci --prefix tests/s3rver`).
+ *
+ * Without s3rver the tests are skipped, so that a developer need not
+ * install Node. With S3DLIO_REQUIRE_S3RVER=1 in the environment (CI sets
+ * it) they fail instead: a broken install must not pass as a skip.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 
@@ -46,7 +51,12 @@ typedef struct {
   guint              port;
   S3dlioClient      *client;
   S3dlioConfig      *config;
+  char              *tmpdir;
 } Fixture;
+
+/* Read from the environment before s3dlio_test_init() removes every
+ * S3DLIO_* variable. */
+static gboolean require_s3rver;
 
 /* {{{ Starting and stopping s3rver */
 
@@ -202,6 +212,26 @@ fixture_set_up (Fixture       *fx,
   s3dlio_config_set_upload_inflight (fx->config, 3);
   s3dlio_config_set_io_timeout_ms (fx->config, 10000);
   fx->client = s3dlio_client_new (endpoint, credentials, fx->config);
+
+  fx->tmpdir = g_dir_make_tmp ("s3dlio-s3rver-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+/* Removes @path and everything below it. It would follow a symbolic link
+ * to a directory: the tests make none. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_remove (path);
 }
 
 static void
@@ -211,18 +241,25 @@ fixture_tear_down (Fixture       *fx,
   g_clear_object (&fx->client);
   g_clear_object (&fx->config);
   stop_s3rver (fx);
+  if (fx->tmpdir != NULL)
+    remove_tree (fx->tmpdir);
+  g_clear_pointer (&fx->tmpdir, g_free);
 }
 
-/* Skips the test when s3rver cannot run here. */
+/* When s3rver cannot run here, skips the test, or fails it if s3rver is
+ * required; returns whether the test must stop. */
 static gboolean
-skip_without_s3rver (void)
+skip_or_fail_without_s3rver (void)
 {
   g_autofree char *missing = s3rver_missing ();
 
   if (missing == NULL)
     return FALSE;
 
-  g_test_skip (missing);
+  if (require_s3rver)
+    g_test_fail_printf ("S3DLIO_REQUIRE_S3RVER=1, but %s", missing);
+  else
+    g_test_skip (missing);
   return TRUE;
 }
 
@@ -343,7 +380,7 @@ test_round_trip (Fixture       *fx,
   g_autoptr(GHashTable) metadata = g_hash_table_new (g_str_hash, g_str_equal);
   guint n_pages = 0;
 
-  if (skip_without_s3rver ())
+  if (skip_or_fail_without_s3rver ())
     return;
 
   /* Create the bucket. */
@@ -517,7 +554,7 @@ test_unsigned_payload (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   static const gsize sizes[] = { 10, 4 * PART + 1 };
 
-  if (skip_without_s3rver ())
+  if (skip_or_fail_without_s3rver ())
     return;
 
   s3dlio_config_set_unsigned_payload (fx->config, TRUE);
@@ -613,7 +650,7 @@ test_abort_not_implemented (Fixture       *fx,
   g_autoptr(S3dlioUri) uri = object_uri (bucket, "broken");
   g_autoptr(GInputStream) stream = NULL;
 
-  if (skip_without_s3rver ())
+  if (skip_or_fail_without_s3rver ())
     return;
 
   g_assert_true (s3dlio_client_create_bucket (fx->client, bucket, NULL, &error));
@@ -670,7 +707,7 @@ test_copy (Fixture       *fx,
   g_autoptr(S3dlioUri) dest = object_uri (bucket, "copy/ünïcödé");
   g_autoptr(GBytes) content = random_bytes (PART + 5, 61);
 
-  if (skip_without_s3rver ())
+  if (skip_or_fail_without_s3rver ())
     return;
 
   g_assert_true (s3dlio_client_create_bucket (fx->client, bucket, NULL, &error));
@@ -696,7 +733,7 @@ test_copy_multipart (Fixture       *fx,
   g_autoptr(S3dlioUri) dest = object_uri (bucket, "big copy");
   g_autoptr(GBytes) content = random_bytes (3 * PART + 7, 62);
 
-  if (skip_without_s3rver ())
+  if (skip_or_fail_without_s3rver ())
     return;
 
   g_assert_true (s3dlio_client_create_bucket (fx->client, bucket, NULL, &error));
@@ -721,10 +758,862 @@ test_copy_multipart (Fixture       *fx,
 
 /* }}} */
 
+/* {{{ Buckets, deletion, listing */
+
+static void
+create_bucket (Fixture    *fx,
+               const char *bucket)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (s3dlio_client_create_bucket (fx->client, bucket, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+put_object (Fixture    *fx,
+            const char *bucket,
+            const char *key,
+            GBytes     *content)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, key);
+
+  g_assert_true (s3dlio_client_put (fx->client, uri, content, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+put_text (Fixture    *fx,
+          const char *bucket,
+          const char *key,
+          const char *text)
+{
+  g_autoptr(GBytes) content = g_bytes_new_static (text, strlen (text));
+
+  put_object (fx, bucket, key, content);
+}
+
+static void
+assert_no_such_key (Fixture    *fx,
+                    const char *bucket,
+                    const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, key);
+  g_autoptr(S3dlioObjectInfo) info = s3dlio_client_stat (fx->client, uri, NULL, &error);
+
+  g_assert_null (info);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+}
+
+/* @strings sorted and joined with ", ", to compare whole lists at once. */
+static char *
+joined (GPtrArray *strings)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new_full (strings->len, NULL);
+  GString *out = g_string_new (NULL);
+
+  /* Not g_ptr_array_copy(): the copy would free the strings too. */
+  for (guint i = 0; i < strings->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (strings, i));
+  g_ptr_array_sort (sorted, compare_strings);
+  for (guint i = 0; i < sorted->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", (char *) g_ptr_array_index (sorted, i));
+
+  return g_string_free (out, FALSE);
+}
+
+/* Every key of @bucket, sorted and joined. */
+static char *
+all_keys (Fixture    *fx,
+          const char *bucket)
+{
+  guint n_pages = 0;
+  g_autoptr(GPtrArray) found = list_keys (fx, bucket, "", NULL, 1000, &n_pages);
+
+  return joined (found);
+}
+
+static char *
+bucket_names (GListModel *buckets)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (buckets); i++)
+    {
+      g_autoptr(S3dlioBucketInfo) info = g_list_model_get_item (buckets, i);
+
+      /* s3rver dates a bucket by its directory's birth time, which some
+       * file systems do not keep: there is a date, but of no known value. */
+      g_assert_nonnull (s3dlio_bucket_info_get_creation_date (info));
+      g_ptr_array_add (names, (gpointer) s3dlio_bucket_info_get_name (info));
+    }
+
+  return joined (names);
+}
+
+static void
+test_list_buckets (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) buckets = NULL;
+  g_autofree char *names = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  /* A new s3rver has none. */
+  buckets = s3dlio_client_list_buckets (fx->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (buckets), ==, 0);
+  g_clear_object (&buckets);
+
+  create_bucket (fx, "s3dlio-list-c");
+  create_bucket (fx, "s3dlio-list-a");
+  create_bucket (fx, "s3dlio-list-b");
+  buckets = s3dlio_client_list_buckets (fx->client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_list_model_get_item_type (buckets) == S3DLIO_TYPE_BUCKET_INFO);
+  names = bucket_names (buckets);
+  g_assert_cmpstr (names, ==, "s3dlio-list-a, s3dlio-list-b, s3dlio-list-c");
+  g_clear_object (&buckets);
+  g_clear_pointer (&names, g_free);
+
+  g_assert_true (s3dlio_client_delete_bucket (fx->client, "s3dlio-list-b", NULL, &error));
+  g_assert_no_error (error);
+  buckets = s3dlio_client_list_buckets (fx->client, NULL, &error);
+  g_assert_no_error (error);
+  names = bucket_names (buckets);
+  g_assert_cmpstr (names, ==, "s3dlio-list-a, s3dlio-list-c");
+}
+
+/* More keys than one DeleteObjects request takes (1000), so that several
+ * requests run. */
+#define N_MANY 1003
+
+/* DeleteObjects. s3rver ignores Quiet and reports every key, existing or
+ * not, as deleted (as S3 does for a missing key): the client must still
+ * report no failure. s3rver deletes the keys of a request concurrently and
+ * then removes directories left empty, racing with itself: a request now
+ * and then fails with InternalError (HTTP 500), which the client retries. */
+static void
+test_delete_many (Fixture       *fx,
+                  gconstpointer  data)
+{
+  const char *bucket = "s3dlio-delete-many";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) content = g_bytes_new_static ("doomed", 6);
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GListModel) failures = NULL;
+  g_autoptr(S3dlioDeleteFailure) failure = NULL;
+  g_autofree char *left = NULL;
+  const GError *failure_error;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      put_object (fx, bucket, keys[i], content);
+      g_ptr_array_add (doomed, g_strdup (keys[i]));
+    }
+  for (guint i = 0; i < N_MANY - G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *key = g_strdup_printf ("many/%04u", i);
+
+      put_object (fx, bucket, key, content);
+      g_ptr_array_add (doomed, g_steal_pointer (&key));
+    }
+  put_object (fx, bucket, "kept/one", content);
+  put_object (fx, bucket, "kept/two", content);
+
+  /* A key that never was, and one that cannot go in the XML. */
+  g_ptr_array_add (doomed, g_strdup ("never/was"));
+  g_ptr_array_add (doomed, g_strdup ("control\001char"));
+  g_ptr_array_add (doomed, NULL);
+
+  failures = s3dlio_client_delete_many (fx->client, bucket, (const char * const *) doomed->pdata,
+                                        NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (failures);
+  g_assert_cmpuint (g_list_model_get_n_items (failures), ==, 1);
+  failure = g_list_model_get_item (failures, 0);
+  g_assert_cmpstr (s3dlio_delete_failure_get_key (failure), ==, "control\001char");
+  failure_error = s3dlio_delete_failure_get_error (failure);
+  g_assert_error (failure_error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+
+  /* Gone, every one: by HEAD, and from the listing. */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    assert_no_such_key (fx, bucket, keys[i]);
+  assert_no_such_key (fx, bucket, "many/0000");
+  assert_no_such_key (fx, bucket, "many/0999");
+  assert_no_such_key (fx, bucket, "many/0992");
+  left = all_keys (fx, bucket);
+  g_assert_cmpstr (left, ==, "kept/one, kept/two");
+  get_and_check (fx, bucket, "kept/one", content);
+}
+
+static guint64
+delete_prefix (Fixture    *fx,
+               const char *bucket,
+               const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, prefix);
+  g_autoptr(GListModel) failures = NULL;
+  guint64 n_deleted = G_MAXUINT64;
+
+  failures = s3dlio_client_delete_prefix (fx->client, uri, &n_deleted, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (failures);
+  g_assert_cmpuint (g_list_model_get_n_items (failures), ==, 0);
+
+  return n_deleted;
+}
+
+static void
+test_delete_prefix (Fixture       *fx,
+                    gconstpointer  data)
+{
+  const char *bucket = "s3dlio-delete-prefix";
+  static const char *const seeded[] = {
+    "logs/a", "logs/b/c", "logs/b/d", "logs/ünïcödé key", "logs.txt", "logsX", "other/x",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) content = g_bytes_new_static ("log line\n", 9);
+  g_autofree char *left = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  for (guint i = 0; i < G_N_ELEMENTS (seeded); i++)
+    put_object (fx, bucket, seeded[i], content);
+
+  /* A directory: only what is under logs/. */
+  g_assert_cmpuint (delete_prefix (fx, bucket, "logs/"), ==, 4);
+  left = all_keys (fx, bucket);
+  g_assert_cmpstr (left, ==, "logs.txt, logsX, other/x");
+  g_clear_pointer (&left, g_free);
+
+  /* A plain prefix: the keys that start with it. */
+  g_assert_cmpuint (delete_prefix (fx, bucket, "logs"), ==, 2);
+  left = all_keys (fx, bucket);
+  g_assert_cmpstr (left, ==, "other/x");
+
+  /* Nothing left to match. */
+  g_assert_cmpuint (delete_prefix (fx, bucket, "logs"), ==, 0);
+
+  /* The whole bucket, which can then go. */
+  g_assert_cmpuint (delete_prefix (fx, bucket, NULL), ==, 1);
+  g_assert_true (s3dlio_client_delete_bucket (fx->client, bucket, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The key of number @i under @prefix: they sort as their numbers do. */
+static char *
+numbered_key (const char *prefix,
+              guint       i)
+{
+  return g_strdup_printf ("%s%02u", prefix, i);
+}
+
+static void
+seed_numbered (Fixture    *fx,
+               const char *bucket,
+               const char *prefix,
+               guint       n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = numbered_key (prefix, i);
+      g_autoptr(GBytes) content = g_bytes_new (key, strlen (key));
+
+      put_object (fx, bucket, key, content);
+    }
+}
+
+static void
+test_list_start_after (Fixture       *fx,
+                       gconstpointer  data)
+{
+  const char *bucket = "s3dlio-start-after";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, "k/");
+  g_autoptr(S3dlioObjectList) list = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  seed_numbered (fx, bucket, "k/", 12);
+  put_text (fx, bucket, "l/after-the-prefix", "x");
+
+  /* After an existing key, in pages of 3: s3rver carries start-after in
+   * its continuation token. */
+  list = s3dlio_object_list_new (fx->client, uri, NULL);
+  s3dlio_object_list_set_start_after (list, "k/04");
+  s3dlio_object_list_set_page_size (list, 3);
+  g_assert_true (s3dlio_object_list_load (list, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (s3dlio_object_list_get_complete (list));
+  g_assert_cmpuint (s3dlio_object_list_get_n_pages (list), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 7);
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr(S3dlioObjectInfo) info = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_autofree char *expected = numbered_key ("k/", i + 5);
+
+      g_assert_cmpstr (s3dlio_object_info_get_key (info), ==, expected);
+    }
+  g_clear_object (&list);
+
+  /* After a key that is not there: from the next one. */
+  list = s3dlio_object_list_new (fx->client, uri, NULL);
+  s3dlio_object_list_set_start_after (list, "k/10-not-there");
+  g_assert_true (s3dlio_object_list_load (list, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+  {
+    g_autoptr(S3dlioObjectInfo) info = g_list_model_get_item (G_LIST_MODEL (list), 0);
+
+    g_assert_cmpstr (s3dlio_object_info_get_key (info), ==, "k/11");
+  }
+  g_clear_object (&list);
+
+  /* After the last key under the prefix: nothing, not the key beyond it. */
+  list = s3dlio_object_list_new (fx->client, uri, NULL);
+  s3dlio_object_list_set_start_after (list, "k/11");
+  g_assert_true (s3dlio_object_list_load (list, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (s3dlio_object_list_get_complete (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+}
+
+typedef struct {
+  GPtrArray *keys;
+  guint      stop_after;        /* 0 for never */
+} Collected;
+
+static gboolean
+collect_key_cb (S3dlioObjectInfo *info,
+                gpointer          user_data)
+{
+  Collected *collected = user_data;
+
+  g_ptr_array_add (collected->keys, g_strdup (s3dlio_object_info_get_key (info)));
+  return collected->stop_after == 0 || collected->keys->len < collected->stop_after;
+}
+
+/* Lists @prefix with s3dlio_client_list_foreach(); returns the keys the
+ * function saw, in order. */
+static GPtrArray *
+foreach_keys (Fixture    *fx,
+              const char *bucket,
+              const char *prefix,
+              const char *start_after,
+              guint       stop_after)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, prefix);
+  Collected collected = { g_ptr_array_new_with_free_func (g_free), stop_after };
+
+  g_assert_true (s3dlio_client_list_foreach (fx->client, uri, NULL, start_after, collect_key_cb,
+                                             &collected, NULL, &error));
+  g_assert_no_error (error);
+
+  return collected.keys;
+}
+
+static void
+assert_numbered (GPtrArray  *found,
+                 const char *prefix,
+                 guint       first,
+                 guint       n)
+{
+  for (guint i = 0; i < MIN (found->len, n); i++)
+    {
+      g_autofree char *expected = numbered_key (prefix, first + i);
+
+      g_assert_cmpstr (g_ptr_array_index (found, i), ==, expected);
+    }
+  g_assert_cmpuint (found->len, ==, n);
+}
+
+static void
+test_list_foreach (Fixture       *fx,
+                   gconstpointer  data)
+{
+  const char *bucket = "s3dlio-foreach";
+  g_autoptr(GPtrArray) found = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  seed_numbered (fx, bucket, "each/", 25);
+  put_text (fx, bucket, "other", "x");
+
+  /* Stopped by the function after 5: never called again. */
+  found = foreach_keys (fx, bucket, "each/", NULL, 5);
+  assert_numbered (found, "each/", 0, 5);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* To the end, in key order, nothing outside the prefix. */
+  found = foreach_keys (fx, bucket, "each/", NULL, 0);
+  assert_numbered (found, "each/", 0, 25);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  /* From a key on, and stopped again. */
+  found = foreach_keys (fx, bucket, "each/", "each/19", 0);
+  assert_numbered (found, "each/", 20, 5);
+  g_clear_pointer (&found, g_ptr_array_unref);
+  found = foreach_keys (fx, bucket, "each/", "each/09", 3);
+  assert_numbered (found, "each/", 10, 3);
+}
+
+/* }}} */
+/* {{{ Presigned URLs */
+
+/* Sends @method to @url with a plain session, no credentials. */
+static guint
+fetch (const char *method,
+       const char *url,
+       GBytes     *body,
+       GBytes    **response_body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) got = NULL;
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+  got = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (response_body != NULL)
+    *response_body = g_steal_pointer (&got);
+
+  return soup_message_get_status (msg);
+}
+
+static gboolean
+bytes_contain (GBytes     *bytes,
+               const char *needle)
+{
+  return g_strstr_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), needle) != NULL;
+}
+
+/* s3rver reads the access key id and the dates of a presigned URL, and
+ * checks neither the signature nor the method: a GET URL would also
+ * DELETE. Those are tested against the loopback server (test-objects.c). */
+static void
+test_presign (Fixture       *fx,
+              gconstpointer  data)
+{
+  const char *bucket = "s3dlio-presign";
+  const char *key = "presigned/file name+1 ü.bin";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, key);
+  g_autoptr(S3dlioUri) upload = object_uri (bucket, "presigned/uploaded");
+  g_autoptr(GBytes) content = random_bytes (PART + 3, 71);
+  g_autoptr(GBytes) uploaded = random_bytes (1000, 72);
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GString) stranger = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *put_url = NULL;
+  g_autofree char *short_url = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  put_object (fx, bucket, key, content);
+
+  /* GET, with any HTTP client: the same bytes. */
+  url = s3dlio_client_presign (fx->client, uri, "GET", 600, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  g_assert_cmpuint (fetch ("GET", url, NULL, &got), ==, SOUP_STATUS_OK);
+  assert_same_bytes (content, got);
+  g_clear_pointer (&got, g_bytes_unref);
+
+  /* s3rver does look at the URL: another access key id is refused. */
+  stranger = g_string_new (url);
+  g_assert_cmpuint (g_string_replace (stranger, "X-Amz-Credential=" S3RVER_KEY_ID,
+                                      "X-Amz-Credential=STRANGER", 1), ==, 1);
+  g_assert_cmpuint (fetch ("GET", stranger->str, NULL, &got), ==, SOUP_STATUS_FORBIDDEN);
+  g_assert_true (bytes_contain (got, "InvalidAccessKeyId"));
+  g_clear_pointer (&got, g_bytes_unref);
+
+  /* PUT: the body is not signed, any will do. */
+  put_url = s3dlio_client_presign (fx->client, upload, "PUT", 60, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fetch ("PUT", put_url, uploaded, NULL), ==, SOUP_STATUS_OK);
+  get_and_check (fx, bucket, "presigned/uploaded", uploaded);
+
+  /* Expired: s3rver counts X-Amz-Expires from X-Amz-Date. */
+  short_url = s3dlio_client_presign (fx->client, uri, "GET", 1, &error);
+  g_assert_no_error (error);
+  g_usleep (2100 * 1000);
+  g_assert_cmpuint (fetch ("GET", short_url, NULL, &got), ==, SOUP_STATUS_FORBIDDEN);
+  g_assert_true (bytes_contain (got, "AccessDenied"));
+  g_assert_true (bytes_contain (got, "Request has expired"));
+}
+
+/* }}} */
+/* {{{ Recursive transfers through S3dlioObjectStore */
+
+/* Several levels, names that need encoding, and an object large enough to
+ * go in parts. No empty object: s3rver cannot serve one to a ranged GET
+ * (see test_empty_object()); the upload test adds one. */
+static const char *const tree_paths[] = {
+  "a/b/c.bin",
+  "a/b/d.bin",
+  "a/top.bin",
+  "d/e/f/g/h.bin",
+  "ünïcödé/ключ 鍵.bin",
+  "with space.txt",
+  "big.bin",
+};
+
+static GBytes *
+tree_content (guint i)
+{
+  if (g_str_equal (tree_paths[i], "big.bin"))
+    return random_bytes (5 * PART + 17, 300 + i);
+  return random_bytes (100 + i, 300 + i);
+}
+
+static GPtrArray *
+tree_contents (void)
+{
+  GPtrArray *contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tree_paths); i++)
+    g_ptr_array_add (contents, tree_content (i));
+
+  return contents;
+}
+
+static GPtrArray *
+tree_paths_with_prefix (const char *prefix)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tree_paths); i++)
+    g_ptr_array_add (paths, g_strconcat (prefix, tree_paths[i], NULL));
+
+  return paths;
+}
+
+static void
+collect_files (const char *base,
+               const char *relative,
+               GPtrArray  *out)
+{
+  g_autofree char *path = g_build_filename (base, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = *relative != '\0' ? g_strconcat (relative, "/", name, NULL)
+                                                 : g_strdup (name);
+      g_autofree char *child_path = g_build_filename (base, child, NULL);
+
+      if (g_file_test (child_path, G_FILE_TEST_IS_DIR))
+        collect_files (base, child, out);
+      else
+        g_ptr_array_add (out, g_steal_pointer (&child));
+    }
+}
+
+/* @directory holds the tree, byte for byte, and nothing else. */
+static void
+assert_local_tree (const char *directory,
+                   GPtrArray  *contents)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) expected = tree_paths_with_prefix ("");
+  g_autofree char *files_joined = NULL;
+  g_autofree char *expected_joined = NULL;
+
+  collect_files (directory, "", files);
+  files_joined = joined (files);
+  expected_joined = joined (expected);
+  g_assert_cmpstr (files_joined, ==, expected_joined);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tree_paths); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_build_filename (directory, tree_paths[i], NULL);
+      g_autofree char *data = NULL;
+      gsize length = 0;
+      g_autoptr(GBytes) got = NULL;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, &error));
+      g_assert_no_error (error);
+      got = g_bytes_new_take (g_steal_pointer (&data), length);
+      assert_same_bytes (g_ptr_array_index (contents, i), got);
+    }
+}
+
+static guint64
+total_size (GPtrArray *contents)
+{
+  guint64 total = 0;
+
+  for (guint i = 0; i < contents->len; i++)
+    total += g_bytes_get_size (g_ptr_array_index (contents, i));
+
+  return total;
+}
+
+static S3dlioObjectStore *
+store_for (Fixture   *fx,
+           S3dlioUri *uri)
+{
+  g_autoptr(GError) error = NULL;
+  S3dlioObjectStore *store = s3dlio_object_store_new_for_uri (uri, fx->client, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static void
+assert_batch_done (S3dlioBatch *batch,
+                   GPtrArray   *contents)
+{
+  g_assert_cmpint (s3dlio_batch_get_state (batch), ==, S3DLIO_TRANSFER_STATE_DONE);
+  g_assert_cmpuint (s3dlio_batch_get_n_objects (batch), ==, contents->len);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), ==, contents->len);
+  g_assert_cmpuint (s3dlio_batch_get_objects_failed (batch), ==, 0);
+  g_assert_cmpuint (s3dlio_batch_get_total_bytes (batch), ==, total_size (contents));
+  g_assert_cmpuint (s3dlio_batch_get_bytes_done (batch), ==, total_size (contents));
+}
+
+static void
+test_download_recursive (Fixture       *fx,
+                         gconstpointer  data)
+{
+  const char *bucket = "s3dlio-download-recursive";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) contents = tree_contents ();
+  g_autoptr(GPtrArray) object_keys = tree_paths_with_prefix ("tree/");
+  g_autoptr(S3dlioUri) prefix = NULL;
+  g_autoptr(S3dlioObjectStore) store = NULL;
+  g_autoptr(S3dlioBatch) batch = NULL;
+  g_autofree char *out = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  for (guint i = 0; i < object_keys->len; i++)
+    put_object (fx, bucket, g_ptr_array_index (object_keys, i), g_ptr_array_index (contents, i));
+  /* Beside the prefix, not under it. */
+  put_text (fx, bucket, "treetop.bin", "outside");
+  put_text (fx, bucket, "other/file", "outside");
+
+  prefix = object_uri (bucket, "tree/");
+  store = store_for (fx, prefix);
+  out = g_build_filename (fx->tmpdir, "download", "here", NULL);
+  batch = s3dlio_batch_new (prefix, out);
+  s3dlio_batch_set_max_concurrent (batch, 3);
+  g_assert_true (s3dlio_object_store_download_recursive (store, batch, NULL, &error));
+  g_assert_no_error (error);
+
+  assert_batch_done (batch, contents);
+  assert_local_tree (out, contents);
+}
+
+/* An empty file as well, checked with a HEAD rather than a GET. */
+#define EMPTY_PATH "empty/nothing"
+
+static void
+test_upload_recursive (Fixture       *fx,
+                       gconstpointer  data)
+{
+  const char *bucket = "s3dlio-upload-recursive";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) contents = tree_contents ();
+  g_autoptr(GPtrArray) paths = tree_paths_with_prefix ("");
+  g_autoptr(GPtrArray) object_keys = tree_paths_with_prefix ("up/loaded/");
+  g_autoptr(S3dlioUri) prefix = object_uri (bucket, "up/loaded/");
+  g_autoptr(S3dlioUri) empty_uri = object_uri (bucket, "up/loaded/" EMPTY_PATH);
+  g_autoptr(S3dlioObjectInfo) empty_info = NULL;
+  g_autoptr(S3dlioObjectStore) store = NULL;
+  g_autoptr(S3dlioBatch) batch = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *expected_keys = NULL;
+  g_autofree char *stored_keys = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  g_ptr_array_add (paths, g_strdup (EMPTY_PATH));
+  g_ptr_array_add (contents, g_bytes_new (NULL, 0));
+  source = g_build_filename (fx->tmpdir, "source", NULL);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autofree char *path = g_build_filename (source, g_ptr_array_index (paths, i), NULL);
+      g_autofree char *dir = g_path_get_dirname (path);
+      GBytes *content = g_ptr_array_index (contents, i);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (path, g_bytes_get_data (content, NULL),
+                                          g_bytes_get_size (content), &error));
+      g_assert_no_error (error);
+    }
+
+  create_bucket (fx, bucket);
+  put_text (fx, bucket, "up/already-there", "kept");
+
+  store = store_for (fx, prefix);
+  batch = s3dlio_batch_new (prefix, source);
+  s3dlio_batch_set_max_concurrent (batch, 3);
+  g_assert_true (s3dlio_object_store_upload_recursive (store, batch, NULL, &error));
+  g_assert_no_error (error);
+  assert_batch_done (batch, contents);
+
+  /* One object per file, under the keys of the paths, and nothing else
+   * touched. */
+  g_ptr_array_add (object_keys, g_strdup ("up/loaded/" EMPTY_PATH));
+  g_ptr_array_add (object_keys, g_strdup ("up/already-there"));
+  expected_keys = joined (object_keys);
+  stored_keys = all_keys (fx, bucket);
+  g_assert_cmpstr (stored_keys, ==, expected_keys);
+
+  /* Byte for byte; the large one went in parts. */
+  for (guint i = 0; i < G_N_ELEMENTS (tree_paths); i++)
+    {
+      guint n_parts = get_and_check (fx, bucket, g_ptr_array_index (object_keys, i),
+                                     g_ptr_array_index (contents, i));
+
+      if (g_str_equal (tree_paths[i], "big.bin"))
+        g_assert_cmpuint (n_parts, >, 1);
+    }
+  empty_info = s3dlio_client_stat (fx->client, empty_uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_object_info_get_size (empty_info), ==, 0);
+}
+
+/* s3rver answers a ranged GET of an empty object with 206 and
+ * `Content-Range: bytes 0-0/0`, a range that ends beyond the object (S3
+ * answers 416, which the client takes for an empty object). The client
+ * refuses it as malformed: the test says so and is skipped then, and
+ * checks the empty download should either side change. */
+static void
+test_empty_object (Fixture       *fx,
+                   gconstpointer  data)
+{
+  const char *bucket = "s3dlio-empty";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, "empty");
+  g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autofree char *message = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  put_text (fx, bucket, "empty", "");
+  info = s3dlio_client_stat (fx->client, uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_object_info_get_size (info), ==, 0);
+
+  if (s3dlio_client_download (fx->client, transfer, NULL, &error))
+    {
+      got = s3dlio_transfer_get_bytes (transfer);
+      g_assert_nonnull (got);
+      g_assert_cmpuint (g_bytes_get_size (got), ==, 0);
+      return;
+    }
+
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "bytes 0-0/0"));
+  message = g_strdup_printf ("s3rver answers a ranged GET of an empty object with a "
+                             "malformed Content-Range: %s", error->message);
+  g_test_skip (message);
+}
+
+/* }}} */
+/* {{{ Credentials */
+
+/* The one thing s3rver checks is the access key id (not the signature):
+ * an unknown one is refused with InvalidAccessKeyId, HTTP 403. */
+static void
+test_wrong_access_key (Fixture       *fx,
+                       gconstpointer  data)
+{
+  const char *bucket = "s3dlio-wrong-key";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) content = g_bytes_new_static ("guarded", 7);
+  g_autoptr(S3dlioCredentials) credentials = NULL;
+  g_autoptr(S3dlioClient) stranger = NULL;
+  g_autoptr(S3dlioUri) uri = object_uri (bucket, "guarded");
+  g_autoptr(S3dlioUri) new_uri = object_uri (bucket, "never-written");
+  g_autoptr(GListModel) buckets = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+
+  if (skip_or_fail_without_s3rver ())
+    return;
+
+  create_bucket (fx, bucket);
+  put_object (fx, bucket, "guarded", content);
+
+  credentials = s3dlio_credentials_new ("NOT" S3RVER_KEY_ID, "stranger-secret-do-not-print", NULL);
+  stranger = s3dlio_client_new (s3dlio_client_get_endpoint (fx->client), credentials, fx->config);
+
+  buckets = s3dlio_client_list_buckets (stranger, NULL, &error);
+  g_assert_null (buckets);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ACCESS_KEY);
+  g_assert_nonnull (strstr (error->message, "InvalidAccessKeyId"));
+  g_assert_nonnull (strstr (error->message, "403"));
+  g_assert_null (strstr (error->message, "stranger-secret-do-not-print"));
+  g_clear_error (&error);
+
+  got = s3dlio_client_get (stranger, uri, NULL, &error);
+  g_assert_null (got);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ACCESS_KEY);
+  g_assert_nonnull (strstr (error->message, "s3://s3dlio-wrong-key/guarded"));
+  g_clear_error (&error);
+
+  /* A HEAD answer has no body, so no S3 error code: only the status. */
+  info = s3dlio_client_stat (stranger, uri, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_ACCESS_DENIED);
+  g_clear_error (&error);
+
+  g_assert_false (s3dlio_client_put (stranger, new_uri, content, NULL, NULL, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ACCESS_KEY);
+  g_clear_error (&error);
+  g_assert_false (s3dlio_client_delete (stranger, uri, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ACCESS_KEY);
+  g_clear_error (&error);
+
+  /* Nothing was written or deleted. */
+  assert_no_such_key (fx, bucket, "never-written");
+  get_and_check (fx, bucket, "guarded", content);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
 {
+  require_s3rver = g_strcmp0 (g_getenv ("S3DLIO_REQUIRE_S3RVER"), "1") == 0;
   s3dlio_test_init (&argc, &argv);
 
 #define ADD(path, func) \
@@ -735,6 +1624,16 @@ main (int   argc,
   ADD ("/s3rver/abort-not-implemented", test_abort_not_implemented);
   ADD ("/s3rver/copy", test_copy);
   ADD ("/s3rver/copy-multipart", test_copy_multipart);
+  ADD ("/s3rver/list-buckets", test_list_buckets);
+  ADD ("/s3rver/delete-many", test_delete_many);
+  ADD ("/s3rver/delete-prefix", test_delete_prefix);
+  ADD ("/s3rver/list-start-after", test_list_start_after);
+  ADD ("/s3rver/list-foreach", test_list_foreach);
+  ADD ("/s3rver/presign", test_presign);
+  ADD ("/s3rver/download-recursive", test_download_recursive);
+  ADD ("/s3rver/upload-recursive", test_upload_recursive);
+  ADD ("/s3rver/empty-object", test_empty_object);
+  ADD ("/s3rver/wrong-access-key", test_wrong_access_key);
 
   return g_test_run ();
 }
