@@ -1001,6 +1001,25 @@ def mb_and_rb():
 # {{{ Progress
 
 
+def check_progress_lines(result, total, detail):
+    """Every line drawn (they are separated by "\\r", end with "\\n") has
+    the shape "DONE / TOTAL  P%  R GB/s  ETA M:SS  DETAIL", the percentage
+    never goes back and ends at 100. Returns [(line, percent)]."""
+    assert result.stderr.endswith("\n"), result
+    shape = re.compile(r"(\d+ bytes?|\d+\.\d (kB|KiB|MiB)) / %s +(\d+)%% +\d+\.\d\d GB/s"
+                       r" +ETA (\d+:\d\d|-:--) +(%s) *" % (re.escape(total), detail))
+    drawn = []
+    for line in result.stderr.rstrip("\n").split("\r")[1:]:
+        match = shape.fullmatch(line)
+        assert match, (line, result)
+        drawn.append((line.rstrip(), int(match.group(3))))
+    assert drawn, result
+    percents = [p for _, p in drawn]
+    assert percents == sorted(percents) and percents[-1] == 100, drawn
+    assert drawn[-1][0].split("  ")[0] == "%s / %s" % (total, total), drawn
+    return drawn
+
+
 @test
 def progress_only_on_a_terminal_or_asked():
     out = fresh_dir("progress")
@@ -1013,11 +1032,34 @@ def progress_only_on_a_terminal_or_asked():
     r = ok(s3("get", "--progress", "s3://data/big.bin", path))
     assert "\r" in r.stderr and "GB/s" in r.stderr and "24.0 MiB" in r.stderr, r
     assert r.stderr.endswith("\n"), r
+    check_progress_lines(r, "24.0 MiB", r"\d+ parts? in flight")
     assert file_sha256(path) == sha256(DATA["big.bin"])
     r = ok(s3("put", "--progress", path, "s3://scratch/progress/big.bin"))
     assert "\r" in r.stderr and "GB/s" in r.stderr, r
     r = ok(s3("get", "-r", "--progress", "s3://data/dir/", out))
     assert "\r" in r.stderr and "objects" in r.stderr, r
+
+    # cat: on stderr, a line per object; standard output is the objects only.
+    no_progress(ok(s3("cat", "s3://data/big.bin")))
+    r = ok(s3("cat", "--progress", "s3://data/small.txt", "s3://data/big.bin"))
+    assert r.stdout == DATA["small.txt"] + DATA["big.bin"], len(r.stdout)
+    assert r.stderr.count("\n") == 2 and r.stderr.endswith("\n"), r
+    small_line, big_line = r.stderr.rstrip("\n").split("\n")
+    check_progress_lines(Result(0, b"", small_line + "\n"), "14 bytes", r"\d+ parts? in flight")
+    check_progress_lines(Result(0, b"", big_line + "\n"), "24.0 MiB", r"\d+ parts? in flight")
+
+    # Server-side cp: the size and the time until the copy is done, then
+    # the rate. In parts (5 MiB) and in one CopyObject.
+    copy = os.path.join(ROOT, "scratch", "progress", "copy.bin")
+    no_progress(ok(s3("cp", "s3://data/big.bin", "s3://scratch/progress/copy.bin")))
+    for args in (["--threshold", "5M", "--part-size", "5M"], []):
+        os.unlink(copy)
+        r = ok(s3("cp", "--progress", *args, "s3://data/big.bin", "s3://scratch/progress/copy.bin"))
+        assert file_sha256(copy) == sha256(DATA["big.bin"])
+        drawn = check_progress_lines(r, "24.0 MiB", r"(copying on the server, \d+ s|copied on the server)")
+        assert drawn[0][1] == 0 and drawn[0][0].startswith("0 bytes / "), drawn
+        assert drawn[0][0].endswith("ETA -:--  copying on the server, 0 s"), drawn
+        assert drawn[-1][0].endswith("ETA 0:00  copied on the server"), drawn
 
     # On a terminal it is drawn without being asked.
     r = run_on_terminal("get", "s3://data/big.bin", path, *DIR.options())
@@ -1131,6 +1173,243 @@ def bench_json():
     assert all(m["bytes"] == 3 * 1024 * 1024 and m["gbps"] > 0 for m in modes), modes
     modes = json_lines(ok(s3("bench", "--runs", "1", "--sweep", "1", "--json", "s3://data/dir/sub/b.bin")))
     assert all(m["bytes"] == len(DATA["dir/sub/b.bin"]) for m in modes), modes
+
+
+BENCH_ROW = re.compile(r"(.{30}) +(\d+\.\d\d) +(\d+) +(\d+\.\d\d)")
+
+
+def bench_table(result, cpu_label):
+    """The rows of bench's table: [(mode, GB/s, requests, CPU s/GiB)]."""
+    lines = result.lines
+    header = [i for i, line in enumerate(lines) if line.startswith("mode ")]
+    assert len(header) == 1, result
+    assert lines[header[0]].split() == ["mode", "GB/s", "requests"] + cpu_label.split(), result
+    rows = []
+    for line in lines[header[0] + 1:]:
+        if not line:
+            break
+        match = BENCH_ROW.fullmatch(line)
+        assert match, (line, result)
+        rows.append((match.group(1).rstrip(), float(match.group(2)), int(match.group(3)),
+                     float(match.group(4))))
+    return rows
+
+
+@test
+def bench_human_table():
+    # No endpoint configured: the loopback endpoint, in this process.
+    r = ok(run("bench", "--size", "3M", "--runs", "1", "--sweep", "1,2"))
+    assert "Preparing 1 object(s) of 3.0 MiB on a loopback S3 endpoint" in r.stderr, r
+    assert re.search(r"^Endpoint http://127\.0\.0\.1:\d+; 1 run\(s\)", r.stderr, re.M), r
+    rows = bench_table(r, "CPU s/GiB*")
+    assert [row[0] for row in rows] == ["single GET", "HEAD first", "size-aware",
+                                        "size-aware, 1 in flight", "size-aware, 2 in flight"], rows
+    assert all(gbps > 0 and cpu >= 0 for _, gbps, _, cpu in rows), rows
+    # 3 MiB is below the threshold: one GET, and the HEAD before it.
+    assert [row[2] for row in rows] == [1, 2, 1, 1, 1], rows
+    assert r.lines[-1] == "* CPU of the whole process: the client and the loopback endpoint share it.", r
+
+    # An object of an endpoint: its CPU is the client's alone, no footnote.
+    r = ok(s3("bench", "--runs", "2", "--sweep", "4", "--part-size", "1M", "--threshold", "1M",
+                  "s3://data/dir/sub/b.bin"))
+    rows = bench_table(r, "CPU s/GiB")
+    assert [row[0] for row in rows] == ["single GET", "HEAD first", "size-aware",
+                                        "size-aware, 4 in flight"], rows
+    assert all(gbps > 0 and cpu >= 0 for _, gbps, _, cpu in rows), rows
+    assert rows[0][2] == 1 and rows[1][2] == 5 and rows[2][2] == 4, rows   # 3 MiB + 17 in 1 MiB parts
+    assert "loopback" not in r.text and "Preparing" not in r.stderr, r
+
+
+@test
+def bench_with_an_endpoint_needs_a_uri():
+    """With an endpoint configured (an option, the environment, a profile),
+    bench without URI asks for one rather than measuring its own loopback
+    endpoint; with the URI it measures that endpoint's object."""
+    home = fresh_dir("bench-home")
+    write_file(os.path.join(home, ".aws", "config"), ("[default]\nendpoint_url = %s\n" % DIR.url).encode())
+    for args, env in ((["--endpoint-url", DIR.url], None),
+                      ([], dict(os.environ, AWS_ENDPOINT_URL=DIR.url)),
+                      ([], dict(os.environ, HOME=home))):
+        r = usage_error(run("bench", "--size", "1K", "--runs", "1", *args, env=env),
+                        "An endpoint is configured (%s)" % DIR.url, "s3dlio bench s3://BUCKET/KEY")
+        assert "Preparing" not in r.stderr, r
+        modes = json_lines(ok(run("bench", "--runs", "1", "--sweep", "1", "--json", "--no-sign-request",
+                                  *args, "s3://data/small.txt", env=env)))
+        assert len(modes) == 4 and all(m["bytes"] == len(DATA["small.txt"]) for m in modes), modes
+
+
+# }}}
+# {{{ Connection and tuning options with good values
+
+
+class RequestLog:
+    """The requests an endpoint started with "serve --debug" logs."""
+    LINE = re.compile(r"s3dlio-server-DEBUG: [\d:.]+: (\S+) (\S+)(.*) -> (\d+) conn=(\d+)")
+
+    def __init__(self, server):
+        self.server = server
+        self.offset = os.path.getsize(server.log_path)
+
+    def new(self):
+        """[(method, path, rest, status, connection)] since the last call."""
+        text = read_file(self.server.log_path)[self.offset:]
+        self.offset += len(text)
+        return [(m.group(1), m.group(2), m.group(3), int(m.group(4)), int(m.group(5)))
+                for m in self.LINE.finditer(text.decode("utf-8", "replace"))]
+
+
+LOGGED = None
+
+
+def logged_server():
+    global LOGGED
+    if LOGGED is None:
+        LOGGED = Server(ROOT, "--debug")
+    return LOGGED
+
+
+@test
+def head_first_on_get():
+    server = logged_server()
+    log = RequestLog(server)
+    out = fresh_dir("head-first")
+    ok(run("get", *server.options(), "s3://data/dir/a.bin", out))
+    assert [(m, p, s) for m, p, _, s, _ in log.new()] == [("GET", "/data/dir/a.bin", 206)]
+    r = ok(run("get", "--head-first", "--json", *server.options(), "s3://data/dir/a.bin", out))
+    assert file_sha256(os.path.join(out, "a.bin")) == sha256(DATA["dir/a.bin"])
+    requests = log.new()
+    assert [(m, p, s) for m, p, _, s, _ in requests] == [("HEAD", "/data/dir/a.bin", 200),
+                                                         ("GET", "/data/dir/a.bin", 206)], requests
+    # The GET is pinned to what the HEAD saw.
+    assert "if-match=" in requests[1][2], requests
+    assert json.loads(r.text)["requests"] == 2, r
+
+
+@test
+def addressing_style_and_region():
+    env = signed_env()
+    # No request needed: presign shows the host and the path it signs.
+    def presign(*args):
+        url = ok(run("presign", *args, "s3://data/small.txt", env=env)).text.strip()
+        return urllib.parse.urlsplit(url)
+
+    for args, netloc, path in (([], "data.s3.us-east-1.amazonaws.com", "/small.txt"),
+                               (["--path-style"], "s3.us-east-1.amazonaws.com", "/data/small.txt"),
+                               (["--endpoint-url", "http://localhost:9000"], "localhost:9000", "/data/small.txt"),
+                               (["--endpoint-url", "http://localhost:9000", "--virtual-hosted"],
+                                "data.localhost:9000", "/small.txt")):
+        url = presign(*args)
+        assert (url.netloc, url.path) == (netloc, path), (args, url)
+        assert "%2Fus-east-1%2Fs3%2Faws4_request" in url.query, url
+    url = presign("--region", "eu-west-1")
+    assert url.netloc == "data.s3.eu-west-1.amazonaws.com", url
+    assert "%2Feu-west-1%2Fs3%2Faws4_request" in url.query, url
+    url = presign("--region", "ap-south-1", "--endpoint-url", "http://localhost:9000", "--path-style")
+    assert (url.netloc, url.path) == ("localhost:9000", "/data/small.txt"), url
+    assert "%2Fap-south-1%2Fs3%2Faws4_request" in url.query, url
+
+    # Real requests: --path-style puts the bucket in the path.
+    server = logged_server()
+    log = RequestLog(server)
+    r = ok(run("info", "--path-style", "--debug", *server.options(), "s3://data/small.txt"))
+    assert "size: 14\n" in r.text, r
+    assert [(m, p) for m, p, _, _, _ in log.new()] == [("HEAD", "/data/small.txt")]
+    assert "addressing-style=path" in r.stderr, r
+
+    # A signed endpoint in us-east-1: signed for the region given.
+    root = os.path.join(TOP, "region-root")
+    write_file(os.path.join(root, "private", "doc.bin"), DATA["dir/a.bin"])
+    signed = Server(root, "--access-key-id", ACCESS_KEY_ID, "--secret-access-key", SECRET)
+    e = ["--endpoint-url", signed.url, "--debug"]
+    r = ok(run("get", *e, "--region", "us-east-1", "s3://private/doc.bin", "-", env=env))
+    assert r.stdout == DATA["dir/a.bin"], r
+    assert "region=us-east-1" in r.stderr and "region from the caller" in r.stderr, r
+    assert re.search(r"Signed GET 127\.0\.0\.1:\d+/private/doc\.bin \(scope \d{8}/us-east-1/s3/aws4_request",
+                     r.stderr), r
+    assert "signing again" not in r.stderr, r
+    # Another region is used, refused, and the client signs again for the
+    # region the endpoint names.
+    r = ok(run("get", *e, "--region", "eu-west-1", "s3://private/doc.bin", "-", env=env))
+    assert r.stdout == DATA["dir/a.bin"], r
+    assert "/eu-west-1/s3/aws4_request" in r.stderr, r
+    assert "is in us-east-1, not eu-west-1: signing again for us-east-1" in r.stderr, r
+    signed.stop()
+
+
+@test
+def connections_and_threads():
+    server = logged_server()
+    log = RequestLog(server)
+    out = fresh_dir("connections")
+    path = os.path.join(out, "big.bin")
+    pool = re.compile(r"session pool: (\d+) workers, (\d+) connections per host")
+    parts = ["--part-size", "1M", "--threshold", "1M", "--inflight", "4", "--debug"]    # 25 GETs
+
+    # One thread, one connection: every part on the same connection.
+    r = ok(run("get", "--threads", "1", "--connections", "1", *parts, *server.options(),
+               "s3://data/big.bin", path))
+    assert file_sha256(path) == sha256(DATA["big.bin"])
+    assert pool.search(r.stderr).groups() == ("1", "1"), r.stderr[-2000:]
+    requests = log.new()
+    assert len(requests) == 25 and {m for m, _, _, _, _ in requests} == {"GET"}, requests
+    assert len({c for _, _, _, _, c in requests}) == 1, requests
+
+    # Two threads with three connections each: more than one is used.
+    r = ok(run("get", "--threads", "2", "--connections", "3", *parts, *server.options(),
+               "s3://data/big.bin", path))
+    assert file_sha256(path) == sha256(DATA["big.bin"])
+    assert pool.search(r.stderr).groups() == ("2", "3"), r.stderr[-2000:]
+    requests = log.new()
+    assert len(requests) == 25, requests
+    assert 1 < len({c for _, _, _, _, c in requests}) <= 6, requests
+    # Workers are named in the client's log: both took parts.
+    workers = set(re.findall(r"worker (\d+), connection", r.stderr))
+    assert workers == {"0", "1"}, workers
+
+
+@test
+def profiles_from_the_shared_files():
+    """--profile picks the credentials and the region of a profile of
+    ~/.aws/credentials and ~/.aws/config; the endpoint takes one key only."""
+    root = os.path.join(TOP, "profile-root")
+    write_file(os.path.join(root, "private", "doc.bin"), DATA["dir/a.bin"])
+    server = Server(root, "--access-key-id", ACCESS_KEY_ID, "--secret-access-key", SECRET)
+    home = fresh_dir("profile-home")
+    write_file(os.path.join(home, ".aws", "credentials"),
+               ("[default]\naws_access_key_id = AKIDOTHERPROFILE\naws_secret_access_key = other-secret\n\n"
+                "[ci]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (ACCESS_KEY_ID, SECRET)).encode())
+    write_file(os.path.join(home, ".aws", "config"),
+               b"[default]\nregion = eu-west-1\n\n[profile ci]\nregion = us-east-1\n")
+    env = dict(os.environ, HOME=home)
+    e = ["--endpoint-url", server.url]
+    out = fresh_dir("profile")
+
+    r = ok(run("get", *e, "--profile", "ci", "--debug", "s3://private/doc.bin", out, env=env))
+    assert file_sha256(os.path.join(out, "doc.bin")) == sha256(DATA["dir/a.bin"])
+    assert "region=us-east-1" in r.stderr and "signing again" not in r.stderr, r
+    assert SECRET not in r.stderr, r
+    # AWS_PROFILE names it too; --profile wins over it.
+    ok(run("ls", *e, "s3://private/", env=dict(env, AWS_PROFILE="ci")))
+    r = failed(run("ls", *e, "--profile", "default", "s3://private/", env=dict(env, AWS_PROFILE="ci")),
+               "InvalidAccessKeyId")
+    # The default profile's key is not the endpoint's.
+    failed(run("ls", *e, "s3://private/", env=env), "InvalidAccessKeyId")
+    failed(run("ls", *e, "--profile", "nope", "s3://private/", env=env), "nope")
+    server.stop()
+
+
+@test
+def serve_on_a_given_port_and_address():
+    port = closed_port()
+    server = Server(ROOT, "--port", str(port), "--address", "127.0.0.1")
+    assert server.url == "http://127.0.0.1:%d" % port, server.url
+    r = ok(run("ls", *server.options(), "s3://data/"))
+    assert "small.txt" in r.text, r
+    # The port is taken now: a failure, not a usage error.
+    failed(run("serve", "--port", port, "--address", "127.0.0.1", ROOT, timeout=SERVE_TIMEOUT),
+           "127.0.0.1 port %d" % port, "Address already in use")
+    server.stop()
+    assert server.process.returncode == 0, server.process.returncode
 
 
 # }}}

@@ -232,6 +232,23 @@ parse_sweep (const char  *text,
   return TRUE;
 }
 
+/* The endpoint URL the options, the environment or the profile give, in
+ * @url (%NULL when none does: AWS). */
+static gboolean
+get_configured_endpoint_url (char   **url,
+                             GError **error)
+{
+  S3dlioToolOptions *o = &s3dlio_tool_options;
+  g_autoptr(S3dlioEndpoint) endpoint = NULL;
+
+  endpoint = s3dlio_endpoint_new_with_overrides (o->profile, o->endpoint_url, NULL,
+                                                 S3DLIO_ADDRESSING_STYLE_AUTO, NULL, error);
+  if (endpoint == NULL)
+    return FALSE;
+  *url = g_strdup (s3dlio_endpoint_get_url (endpoint));
+  return TRUE;
+}
+
 int
 s3dlio_tool_bench (int      argc,
                    char   **argv,
@@ -251,8 +268,9 @@ s3dlio_tool_bench (int      argc,
   context = s3dlio_tool_option_context_new ("bench", _("[URI]"),
                                             _("Measure how fast objects download: one plain GET, HEAD first (the seed's way),\n"
                                               "the size-aware GET, and the size-aware GET over a sweep of in-flight values.\n"
-                                              "Without URI, starts a loopback S3 endpoint in this process with test objects,\n"
-                                              "so it needs no account and no configuration. With URI, measures that object."),
+                                              "Without URI, when no endpoint is configured, starts a loopback S3 endpoint in\n"
+                                              "this process with test objects, so it needs no account and no configuration.\n"
+                                              "With URI, measures that object."),
                                             TRUE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
@@ -306,12 +324,27 @@ s3dlio_tool_bench (int      argc,
       g_autoptr(S3dlioEndpoint) endpoint = NULL;
       g_autoptr(S3dlioConfig) config = NULL;
       g_autofree char *server_uri = NULL;
+      g_autofree char *configured_url = NULL;
       g_autofree char *size_label = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
 
       /* Before making the test objects, which can take a while: a bad
        * value (option or environment) is told at once. */
       if (!(config = s3dlio_tool_make_config (&error)))
         return s3dlio_tool_client_failed (context, error);
+      /* Whoever configured an endpoint most likely means to measure it:
+       * measuring a loopback endpoint instead would mislead. */
+      if (!get_configured_endpoint_url (&configured_url, &error))
+        return s3dlio_tool_client_failed (context, error);
+      if (configured_url != NULL)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("An endpoint is configured (%s): give the URI of an object there "
+                               "to measure, as in “s3dlio bench s3://BUCKET/KEY”; bench starts a "
+                               "loopback endpoint only when none is configured"),
+                             configured_url);
+
+          return s3dlio_tool_usage_error (context, message);
+        }
 
       server = s3dlio_server_new (NULL);
       if (!s3dlio_server_start (server, &error) ||

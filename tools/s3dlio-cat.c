@@ -61,9 +61,13 @@ s3dlio_tool_cat (int      argc,
       g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (g_ptr_array_index (uris, i));
 
       s3dlio_transfer_set_destination_stream (transfer, out);
+      /* The progress line goes to stderr, a line per object: standard
+       * output carries the objects and nothing else. */
+      s3dlio_tool_attach_progress (transfer);
       if (!s3dlio_client_download (client, transfer,
                                    s3dlio_tool_get_cancellable (), &error))
         return s3dlio_tool_failed (error);
+      s3dlio_tool_end_progress ();
     }
 
   return S3DLIO_TOOL_EXIT_OK;

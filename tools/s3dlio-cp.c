@@ -64,6 +64,87 @@ is_s3 (Location *location)
   return location->uri != NULL && s3dlio_uri_get_scheme (location->uri) == S3DLIO_URI_SCHEME_S3;
 }
 
+/* {{{ Server-side copy with a progress line */
+
+typedef struct {
+  GAsyncResult *result;
+  guint64       size;
+  gint64        start;
+} CopyProgress;
+
+static void
+copy_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CopyProgress *progress = user_data;
+
+  progress->result = g_object_ref (result);
+}
+
+static gboolean
+draw_copy_progress (gpointer user_data)
+{
+  CopyProgress *progress = user_data;
+  guint seconds = (g_get_monotonic_time () - progress->start) / G_USEC_PER_SEC;
+  g_autofree char *detail = g_strdup_printf (_("copying on the server, %u s"), seconds);
+
+  s3dlio_tool_draw_progress (0, progress->size, 0, detail);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The copy engine tells nothing until it is done, as the bytes never pass
+ * through here: the line shows the size (from a HEAD of our own) and the
+ * time so far, then the rate once the copy is complete. */
+static gboolean
+copy_with_progress (S3dlioClient  *client,
+                    S3dlioUri     *source,
+                    S3dlioUri     *target,
+                    GError       **error)
+{
+  GCancellable *cancellable = s3dlio_tool_get_cancellable ();
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GSource) timer = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  CopyProgress progress = { NULL, 0, 0 };
+  gboolean copied;
+
+  if (!s3dlio_tool_show_progress ())
+    return s3dlio_client_copy (client, source, target, cancellable, error);
+
+  if (!(info = s3dlio_client_stat (client, source, cancellable, error)))
+    return FALSE;
+  progress.size = s3dlio_object_info_get_size (info);
+  progress.start = g_get_monotonic_time ();
+
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  s3dlio_client_copy_async (client, source, target, cancellable, copy_done, &progress);
+  draw_copy_progress (&progress);
+  timer = g_timeout_source_new (250);
+  g_source_set_callback (timer, draw_copy_progress, &progress, NULL);
+  g_source_attach (timer, context);
+  while (progress.result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timer);
+  copied = s3dlio_client_copy_finish (client, progress.result, error);
+  g_clear_object (&progress.result);
+  g_main_context_pop_thread_default (context);
+
+  if (copied)
+    {
+      double seconds = (g_get_monotonic_time () - progress.start) / (double) G_USEC_PER_SEC;
+
+      s3dlio_tool_draw_progress (progress.size, progress.size,
+                                 seconds > 0 ? progress.size / seconds : 0,
+                                 _("copied on the server"));
+    }
+  s3dlio_tool_end_progress ();
+  return copied;
+}
+
+/* }}} */
+
 /* Server-side copy: the bytes never leave the endpoint. Objects from the
  * upload threshold on are copied in parts (a multipart upload whose parts
  * are copied from the source). */
@@ -88,7 +169,7 @@ copy_object (S3dlioClient *client,
     target = g_object_ref (destination);
   target_text = s3dlio_uri_to_string (target);
 
-  if (!s3dlio_client_copy (client, source, target, s3dlio_tool_get_cancellable (), &error))
+  if (!copy_with_progress (client, source, target, &error))
     return s3dlio_tool_failed (error);
 
   if (s3dlio_tool_options.json)

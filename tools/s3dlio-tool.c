@@ -184,9 +184,11 @@ s3dlio_tool_apply_output_options (void)
 {
   /* G_MESSAGES_DEBUG is read when the first message is logged. --verbose
    * prints with g_printerr(): GLib matches debug domains as substrings, so
-   * "s3dlio-tool" alone would let the library's "s3dlio" through. */
+   * "s3dlio-tool" alone would let the library's "s3dlio" through.
+   * "s3dlio-server" is the loopback endpoint of serve and bench: one line
+   * per request it answers (never a signature or a token). */
   if (s3dlio_tool_options.debug)
-    g_setenv ("G_MESSAGES_DEBUG", "s3dlio s3dlio-tool", TRUE);
+    g_setenv ("G_MESSAGES_DEBUG", "s3dlio s3dlio-server s3dlio-tool", TRUE);
 }
 
 static gboolean
@@ -416,11 +418,11 @@ format_eta (double seconds)
 }
 
 /* One line, redrawn in place: "12.0 MiB / 1.0 GiB  1%  2.10 GB/s  ETA 0:04  DETAIL". */
-static void
-draw_progress (guint64     done,
-               guint64     total,
-               double      rate,
-               const char *detail)
+void
+s3dlio_tool_draw_progress (guint64     done,
+                           guint64     total,
+                           double      rate,
+                           const char *detail)
 {
   g_autofree char *done_text = g_format_size_full (done, G_FORMAT_SIZE_IEC_UNITS);
   g_autofree char *total_text = g_format_size_full (total, G_FORMAT_SIZE_IEC_UNITS);
@@ -444,8 +446,8 @@ transfer_progress (S3dlioTransfer *transfer,
                                                           "%u parts in flight", in_flight),
                                              in_flight);
 
-  draw_progress (s3dlio_transfer_get_bytes_done (transfer), s3dlio_transfer_get_length (transfer),
-                 s3dlio_transfer_get_throughput (transfer), detail);
+  s3dlio_tool_draw_progress (s3dlio_transfer_get_bytes_done (transfer), s3dlio_transfer_get_length (transfer),
+                             s3dlio_transfer_get_throughput (transfer), detail);
 }
 
 void
@@ -467,8 +469,8 @@ upload_progress (S3dlioUpload *upload,
                                                           "%u parts in flight", in_flight),
                                              in_flight);
 
-  draw_progress (s3dlio_upload_get_bytes_done (upload), s3dlio_upload_get_total_size (upload),
-                 s3dlio_upload_get_throughput (upload), detail);
+  s3dlio_tool_draw_progress (s3dlio_upload_get_bytes_done (upload), s3dlio_upload_get_total_size (upload),
+                             s3dlio_upload_get_throughput (upload), detail);
 }
 
 void
@@ -491,8 +493,8 @@ batch_progress (S3dlioBatch *batch,
                                              s3dlio_batch_get_objects_done (batch), n,
                                              s3dlio_batch_get_objects_in_flight (batch));
 
-  draw_progress (s3dlio_batch_get_bytes_done (batch), s3dlio_batch_get_total_bytes (batch),
-                 s3dlio_batch_get_average_throughput (batch), detail);
+  s3dlio_tool_draw_progress (s3dlio_batch_get_bytes_done (batch), s3dlio_batch_get_total_bytes (batch),
+                             s3dlio_batch_get_average_throughput (batch), detail);
 }
 
 void

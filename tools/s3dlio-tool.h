@@ -158,6 +158,13 @@ gboolean        s3dlio_tool_show_progress        (void);
 void            s3dlio_tool_attach_progress      (S3dlioTransfer  *transfer);
 void            s3dlio_tool_attach_upload_progress (S3dlioUpload  *upload);
 void            s3dlio_tool_attach_batch_progress (S3dlioBatch    *batch);
+/* Draws the progress line once: "DONE / TOTAL  P%  R GB/s  ETA M:SS  DETAIL"
+ * (without TOTAL when it is 0), @rate in bytes per second. For what runs
+ * without a transfer, an upload or a batch to report on. */
+void            s3dlio_tool_draw_progress        (guint64          done,
+                                                  guint64          total,
+                                                  double           rate,
+                                                  const char      *detail);
 /* Ends the progress line, if one was drawn. */
 void            s3dlio_tool_end_progress         (void);
 
