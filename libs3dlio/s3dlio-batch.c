@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "s3dlio-batch-private.h"
 #include "s3dlio-enum-types.h"
 #include "s3dlio-error.h"
@@ -799,7 +801,7 @@ _s3dlio_batch_begin (S3dlioBatch   *self,
   if (self->state != S3DLIO_TRANSFER_STATE_PENDING)
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                           "This batch has already been run; make a new one");
+                           _("This batch has already been run; make a new one"));
       return FALSE;
     }
 

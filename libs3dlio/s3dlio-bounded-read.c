@@ -11,6 +11,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+
 #include "s3dlio-bounded-read-private.h"
 #include "s3dlio-error.h"
 
@@ -74,12 +77,13 @@ return_too_large (GTask  *task,
   drop_stream (read);
   if (size > 0)
     g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                             "The server's reply is %" G_GUINT64_FORMAT " bytes long; at most %"
-                             G_GSIZE_FORMAT " are accepted", size, max_bytes);
+                             _("The server's reply is %" PRIu64 " bytes long; "
+                               "at most %zu are accepted"),
+                             size, max_bytes);
   else
     g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                             "The server's reply is longer than the %" G_GSIZE_FORMAT
-                             " bytes accepted", max_bytes);
+                             _("The server's reply is longer than the %zu bytes accepted"),
+                             max_bytes);
 }
 
 static void read_next (GTask *task);
@@ -112,7 +116,7 @@ check_complete (BoundedRead  *read,
     return TRUE;
 
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-               "The server's reply ended after %u of its %" G_GINT64_FORMAT " bytes",
+               _("The server's reply ended after %u of its %" PRId64 " bytes"),
                read->body->len, (gint64) declared);
   return FALSE;
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "s3dlio-client-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-xml-private.h"
@@ -65,7 +67,7 @@ list_buckets_cb (GObject      *source,
                                            g_bytes_get_size (response->body), &error);
   if (page == NULL)
     {
-      g_prefix_error (&error, "Listing the buckets of %s: ",
+      g_prefix_error (&error, _("Listing the buckets of %s: "),
                       s3dlio_endpoint_get_url (s3dlio_client_get_endpoint (client)));
       g_task_return_error (task, error);
       return;
@@ -84,8 +86,8 @@ list_buckets_cb (GObject      *source,
   if (g_strcmp0 (page->continuation_token, list->token) == 0 || list->n_pages >= MAX_BUCKET_PAGES)
     {
       g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                               "Listing the buckets of %s: the server keeps sending the same "
-                               "ContinuationToken",
+                               _("Listing the buckets of %s: the server keeps sending the same "
+                                  "ContinuationToken"),
                                s3dlio_endpoint_get_url (s3dlio_client_get_endpoint (client)));
       return;
     }

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-client-list-private.h"
@@ -78,8 +79,8 @@ s3dlio_client_delete_async (S3dlioClient        *self,
     {
       text = s3dlio_uri_to_string (uri);
       g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                               "%s: not an object (an s3:// URI with a key is needed; "
-                               "delete a prefix with delete_prefix)", text);
+                               _("%s: not an object (an s3:// URI with a key is needed; "
+                                  "delete a prefix with delete_prefix)"), text);
       return;
     }
 
@@ -304,8 +305,8 @@ take_batch (DeleteJob *job)
           g_autofree char *shown = key_for_message (key);
 
           g_set_error (&error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "s3://%s/%s: not deleted: a key with control characters cannot be "
-                       "sent in a DeleteObjects request; delete it on its own",
+                       _("s3://%s/%s: not deleted: a key with control characters cannot be "
+                          "sent in a DeleteObjects request; delete it on its own"),
                        job->bucket, shown);
           add_failure (job, key, error);
         }
@@ -353,9 +354,17 @@ add_key_error (DeleteJob         *job,
   const char *key = entry->key != NULL ? entry->key : "";
   g_autofree char *shown = key_for_message (key);
 
-  g_set_error (&error, S3DLIO_ERROR, _s3dlio_error_code_for_s3_code (entry->code),
-               "s3://%s/%s: not deleted: %s%s%s", job->bucket, shown,
-               *code != '\0' ? code : "unknown error", *message != '\0' ? ": " : "", message);
+  if (*code == '\0')
+    g_set_error (&error, S3DLIO_ERROR, _s3dlio_error_code_for_s3_code (entry->code),
+                 /* Translators: the last %s is the server's message, if any, after ": " */
+                 _("s3://%s/%s: not deleted: unknown error%s%s"), job->bucket, shown,
+                 *message != '\0' ? ": " : "", message);
+  else
+    g_set_error (&error, S3DLIO_ERROR, _s3dlio_error_code_for_s3_code (entry->code),
+                 /* Translators: the third %s is an S3 error code such as
+                  * AccessDenied; the last, the server's message after ": " */
+                 _("s3://%s/%s: not deleted: %s%s%s"), job->bucket, shown,
+                 code, *message != '\0' ? ": " : "", message);
   add_failure (job, key, error);
 }
 
@@ -402,7 +411,7 @@ batch_cb (GObject      *source,
           const char *key = g_ptr_array_index (batch->keys, i);
           g_autofree char *shown = key_for_message (key);
           g_autoptr(GError) key_error = g_error_new (error->domain, error->code,
-                                                     "s3://%s/%s: not deleted: %s",
+                                                     _("s3://%s/%s: not deleted: %s"),
                                                      job->bucket, shown, error->message);
 
           add_failure (job, key, key_error);
@@ -410,7 +419,7 @@ batch_cb (GObject      *source,
     }
   else if (job->error == NULL)
     {
-      g_prefix_error (&error, "s3://%s: deleting objects: ", job->bucket);
+      g_prefix_error (&error, _("s3://%s: deleting objects: "), job->bucket);
       job->error = g_steal_pointer (&error);
     }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-client-list-private.h"
@@ -155,7 +156,7 @@ list_pager_advance (S3dlioListPager  *pager,
       g_strcmp0 (page->next_continuation_token, pager->token) == 0)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "ListObjectsV2 answered a truncated page without a new NextContinuationToken");
+                   _("ListObjectsV2 answered a truncated page without a new NextContinuationToken"));
       return FALSE;
     }
 
@@ -243,7 +244,7 @@ _s3dlio_list_check_uri (S3dlioUri  *uri,
 
   text = s3dlio_uri_to_string (uri);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "%s: not an S3 location (an s3:// URI is needed)", text);
+               _("%s: not an S3 location (an s3:// URI is needed)"), text);
   return FALSE;
 }
 

@@ -7,15 +7,22 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-client-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-signer.h"
 
+typedef enum {
+  ROLE_SOURCE,
+  ROLE_DESTINATION,
+  ROLE_PRESIGNED,
+} ObjectRole;
+
 static gboolean
 check_object (S3dlioUri  *uri,
-              const char *role,
+              ObjectRole  role,
               GError    **error)
 {
   g_autofree char *text = NULL;
@@ -23,9 +30,27 @@ check_object (S3dlioUri  *uri,
   if (s3dlio_uri_get_scheme (uri) == S3DLIO_URI_SCHEME_S3 && !s3dlio_uri_is_prefix (uri))
     return TRUE;
 
+  /* One whole sentence per role: translations may need to inflect. */
   text = s3dlio_uri_to_string (uri);
-  g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "%s: the %s is not an object (an s3:// URI with a key is needed)", text, role);
+  switch (role)
+    {
+    case ROLE_SOURCE:
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                   _("%s: the source is not an object (an s3:// URI with a key is needed)"),
+                   text);
+      break;
+    case ROLE_DESTINATION:
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                   _("%s: the destination is not an object (an s3:// URI with a key is needed)"),
+                   text);
+      break;
+    case ROLE_PRESIGNED:
+    default:
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                   _("%s: the presigned location is not an object (an s3:// URI with a key is needed)"),
+                   text);
+      break;
+    }
   return FALSE;
 }
 
@@ -84,8 +109,8 @@ s3dlio_client_copy_async (S3dlioClient        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, s3dlio_client_copy_async);
 
-  if (!check_object (source, "source", &error) ||
-      !check_object (destination, "destination", &error))
+  if (!check_object (source, ROLE_SOURCE, &error) ||
+      !check_object (destination, ROLE_DESTINATION, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -201,14 +226,14 @@ s3dlio_client_presign (S3dlioClient  *self,
   g_return_val_if_fail (method != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_object (uri, "presigned location", error))
+  if (!check_object (uri, ROLE_PRESIGNED, error))
     return NULL;
 
   text = s3dlio_uri_to_string (uri);
   if (!g_strv_contains (methods, method))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "%s: cannot presign the method “%s” (GET, HEAD, PUT or DELETE)", text, method);
+                   _("%s: cannot presign the method “%s” (GET, HEAD, PUT or DELETE)"), text, method);
       return NULL;
     }
 

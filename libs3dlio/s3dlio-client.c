@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-bounded-read-private.h"
@@ -99,7 +100,7 @@ s3dlio_client_constructed (GObject *object)
     {
       self->tls_database = g_tls_file_database_new (ca_file, &self->tls_error);
       if (self->tls_error != NULL)
-        g_prefix_error (&self->tls_error, "Cannot use the CA bundle “%s”: ", ca_file);
+        g_prefix_error (&self->tls_error, _("Cannot use the CA bundle “%s”: "), ca_file);
     }
 }
 
@@ -175,6 +176,8 @@ static void
 s3dlio_client_class_init (S3dlioClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _s3dlio_i18n_init ();
 
   object_class->constructed = s3dlio_client_constructed;
   object_class->finalize = s3dlio_client_finalize;
@@ -544,8 +547,8 @@ _s3dlio_check_not_web_page (guint                status,
     return TRUE;
 
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-               "The server sent a web page (HTTP %u, Content-Type text/html, no ETag), "
-               "not S3 XML or an S3 object: is a proxy or captive portal in the way?",
+               _("The server sent a web page (HTTP %u, Content-Type text/html, no ETag), "
+                  "not S3 XML or an S3 object: is a proxy or captive portal in the way?"),
                status);
   return FALSE;
 }
@@ -850,7 +853,7 @@ check_object_uri (S3dlioUri  *uri,
 
   text = s3dlio_uri_to_string (uri);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "%s: not an object (an s3:// URI with a key is needed)", text);
+               _("%s: not an object (an s3:// URI with a key is needed)"), text);
   return FALSE;
 }
 

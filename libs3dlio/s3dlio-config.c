@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "s3dlio-config.h"
+#include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
 
 /**
@@ -326,6 +329,8 @@ static void
 s3dlio_config_class_init (S3dlioConfigClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _s3dlio_i18n_init ();
 
   object_class->get_property = s3dlio_config_get_property;
   object_class->set_property = s3dlio_config_set_property;
@@ -746,7 +751,7 @@ s3dlio_parse_size (const char  *text,
   if (text == NULL || *text == '\0')
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                           "empty size (expected e.g. 8MiB, 8M or 8388608)");
+                           _("empty size (expected e.g. 8MiB, 8M or 8388608)"));
       return FALSE;
     }
 
@@ -755,9 +760,13 @@ s3dlio_parse_size (const char  *text,
   stripped = g_strstrip (g_strdup (text));
   if (!parse_unsigned (stripped, &value, &rest))
     {
-      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a size (expected e.g. 8MiB, 8M or 8388608)%s", shown,
-                   g_ascii_isdigit (stripped[0]) ? ": too large" : "");
+      if (g_ascii_isdigit (stripped[0]))
+        g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                     _("“%s” is not a size (expected e.g. 8MiB, 8M or 8388608): too large"),
+                     shown);
+      else
+        g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                     _("“%s” is not a size (expected e.g. 8MiB, 8M or 8388608)"), shown);
       return FALSE;
     }
 
@@ -769,7 +778,7 @@ s3dlio_parse_size (const char  *text,
       g_autofree char *unit = g_utf8_make_valid (rest, -1);
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a size: unknown unit “%s” (use B, K, KiB, KB, M, MiB, MB, G, GiB, GB, T, TiB or TB)",
+                   _("“%s” is not a size: unknown unit “%s” (use B, K, KiB, KB, M, MiB, MB, G, GiB, GB, T, TiB or TB)"),
                    shown, unit);
       return FALSE;
     }
@@ -777,7 +786,7 @@ s3dlio_parse_size (const char  *text,
   if (value > G_MAXUINT64 / multiplier)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a size: too large", shown);
+                   _("“%s” is not a size: too large"), shown);
       return FALSE;
     }
 
@@ -826,7 +835,7 @@ s3dlio_parse_boolean (const char  *text,
 
   shown = g_utf8_make_valid (text ? text : "", -1);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-               "“%s” is not a boolean (expected 1, 0, true, false, yes, no, on or off)",
+               _("“%s” is not a boolean (expected 1, 0, true, false, yes, no, on or off)"),
                shown);
   return FALSE;
 }
@@ -878,7 +887,7 @@ parse_for_pspec (GParamSpec  *pspec,
           g_autofree char *shown = g_utf8_make_valid (text, -1);
 
           g_set_error (&local_error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "“%s” is not a whole number from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
+                       _("“%s” is not a whole number from %" PRIu64 " to %" PRIu64),
                        shown, minimum / scale, maximum / scale);
           goto fail;
         }
@@ -887,7 +896,7 @@ parse_for_pspec (GParamSpec  *pspec,
   if (number > maximum / scale || number * scale < minimum)
     {
       g_set_error (&local_error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is out of range (from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT ")",
+                   _("“%s” is out of range (from %" PRIu64 " to %" PRIu64 ")"),
                    text, (minimum + scale - 1) / scale, maximum / scale);
       goto fail;
     }
@@ -942,7 +951,7 @@ s3dlio_config_set_from_string (S3dlioConfig  *self,
   if (pspec == NULL)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-                   "Unknown setting “%s”", property_name);
+                   _("Unknown setting “%s”"), property_name);
       return FALSE;
     }
 

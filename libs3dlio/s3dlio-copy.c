@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "s3dlio-client-private.h"
@@ -143,7 +145,7 @@ fail (Copy   *copy,
       g_autofree char *from = s3dlio_uri_to_string (copy->source);
       g_autofree char *to = s3dlio_uri_to_string (copy->destination);
 
-      g_prefix_error (&error, "Copying %s to %s: ", from, to);
+      g_prefix_error (&error, _("Copying %s to %s: "), from, to);
     }
   copy->error = error;
 
@@ -208,7 +210,7 @@ cancel_on_context (gpointer data)
 
   if (!copy->returned && !copy->completing)
     {
-      fail (copy, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled"));
+      fail (copy, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled")));
       advance (copy);
     }
 
@@ -291,7 +293,7 @@ complete_cb (GObject      *source,
     }
   else
     {
-      g_prefix_error (&error, "completing the multipart upload: ");
+      g_prefix_error (&error, _("completing the multipart upload: "));
       fail (copy, error);
     }
 
@@ -361,12 +363,12 @@ part_error (CopyPart *part,
   /* Only x-amz-copy-source-if-match can fail a condition of ours. */
   if (!g_error_matches (error, S3DLIO_ERROR, S3DLIO_ERROR_PRECONDITION_FAILED))
     {
-      g_prefix_error (&error, "part %u: ", part->number);
+      g_prefix_error (&error, _("part %u: "), part->number);
       return error;
     }
 
   modified = g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED,
-                          "The source changed during the copy: it is no longer %s (part %u: %s)",
+                          _("The source changed during the copy: it is no longer %s (part %u: %s)"),
                           part->copy->source_etag, part->number, error->message);
   g_error_free (error);
   return modified;
@@ -390,7 +392,7 @@ part_cb (GObject      *source,
                                             g_bytes_get_size (response->body), &error);
   if (copied != NULL && (copied->etag == NULL || copied->etag[0] == '\0'))
     g_set_error (&error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                 "The server copied the part but sent no ETag (HTTP %u)", response->status);
+                 _("The server copied the part but sent no ETag (HTTP %u)"), response->status);
 
   g_debug ("%s: part %u (bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ") attempt %u%s%s",
            copy->uri_string, part->number, part->first, part->last,
@@ -480,7 +482,7 @@ create_cb (GObject      *source,
     }
   else
     {
-      g_prefix_error (&error, "creating the multipart upload: ");
+      g_prefix_error (&error, _("creating the multipart upload: "));
       fail (copy, error);
     }
 
@@ -603,8 +605,8 @@ plan (Copy               *copy,
   if (part_size == 0)
     {
       fail (copy, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                               "%" G_GUINT64_FORMAT " bytes do not fit in %u parts of at most %"
-                               G_GUINT64_FORMAT " bytes", size, S3DLIO_MULTIPART_MAX_PARTS,
+                               _("%" PRIu64 " bytes do not fit in %u parts of at most %"
+                                  PRIu64 " bytes"), size, S3DLIO_MULTIPART_MAX_PARTS,
                                S3DLIO_MULTIPART_MAX_PART_SIZE));
       return;
     }

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-credentials.h"
@@ -311,7 +312,7 @@ try_environment (S3dlioCredentials **out,
   if (access_key_id == NULL || secret_access_key == NULL)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-                   "%s is set but %s is not: set both, or neither",
+                   _("%s is set but %s is not: set both, or neither"),
                    access_key_id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
                    access_key_id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
       return FALSE;
@@ -347,7 +348,7 @@ try_profile_file (S3dlioSharedConfig        *config,
   if (access_key_id == NULL || secret_access_key == NULL)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-                   "The config profile (%s) in %s sets %s but not %s",
+                   _("The config profile (%s) in %s sets %s but not %s"),
                    profile, path,
                    access_key_id ? "aws_access_key_id" : "aws_secret_access_key",
                    access_key_id ? "aws_secret_access_key" : "aws_access_key_id");
@@ -392,11 +393,11 @@ check_unsupported_profile (S3dlioSharedConfig  *config,
         continue;
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NOT_SUPPORTED,
-                   "The config profile (%s) in %s gets its credentials through “%s”, "
-                   "which s3dlio does not support. Give the profile static keys "
-                   "(aws_access_key_id and aws_secret_access_key), or export "
-                   "temporary credentials into the environment, for instance with "
-                   "“eval \"$(aws configure export-credentials --profile %s --format env)\"”",
+                   _("The config profile (%s) in %s gets its credentials through “%s”, "
+                      "which s3dlio does not support. Give the profile static keys "
+                      "(aws_access_key_id and aws_secret_access_key), or export "
+                      "temporary credentials into the environment, for instance with "
+                      "“eval \"$(aws configure export-credentials --profile %s --format env)\"”"),
                    profile, _s3dlio_shared_config_get_path (config, origin),
                    unsupported_profile_settings[i], profile);
       return FALSE;
@@ -422,10 +423,10 @@ check_unsupported_variables (GError **error)
         continue;
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NOT_SUPPORTED,
-                   "No AWS credentials found, and %s is set: s3dlio does not support "
-                   "that credential provider. Export temporary credentials into the "
-                   "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
-                   "AWS_SESSION_TOKEN) instead",
+                   _("No AWS credentials found, and %s is set: s3dlio does not support "
+                      "that credential provider. Export temporary credentials into the "
+                      "environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                      "AWS_SESSION_TOKEN) instead"),
                    unsupported_variables[i]);
       return FALSE;
     }
@@ -439,16 +440,30 @@ set_no_credentials_error (S3dlioSharedConfig  *config,
                           gboolean             looked_in_environment,
                           GError             **error)
 {
-  g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_CREDENTIALS,
-               "No AWS credentials found. Looked in %sthe config profile (%s) of %s and of %s. "
-               "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add aws_access_key_id "
-               "and aws_secret_access_key to the profile. Public buckets can be read "
-               "with anonymous access (--no-sign-request)",
-               looked_in_environment
-                 ? "the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), " : "",
-               profile,
-               _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CREDENTIALS_FILE),
-               _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CONFIG_FILE));
+  const char *credentials_file =
+    _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CREDENTIALS_FILE);
+  const char *config_file =
+    _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CONFIG_FILE);
+
+  if (looked_in_environment)
+    g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_CREDENTIALS,
+                 /* Translators: the first %s is a profile name, the other two
+                  * are the paths of the credentials and config files */
+                 _("No AWS credentials found. Looked in the environment (AWS_ACCESS_KEY_ID, "
+                   "AWS_SECRET_ACCESS_KEY), the config profile (%s) of %s and of %s. "
+                   "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add aws_access_key_id "
+                   "and aws_secret_access_key to the profile. Public buckets can be read "
+                   "with anonymous access (--no-sign-request)"),
+                 profile, credentials_file, config_file);
+  else
+    g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_CREDENTIALS,
+                 /* Translators: the first %s is a profile name, the other two
+                  * are the paths of the credentials and config files */
+                 _("No AWS credentials found. Looked in the config profile (%s) of %s and of %s. "
+                   "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add aws_access_key_id "
+                   "and aws_secret_access_key to the profile. Public buckets can be read "
+                   "with anonymous access (--no-sign-request)"),
+                 profile, credentials_file, config_file);
 }
 
 /* The profile part of the chain: the shared credentials file, then the
@@ -476,7 +491,7 @@ credentials_from_profile (const char  *explicit_profile,
       /* Only the implicit default profile may be missing. */
       if (named)
         g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_PROFILE_NOT_FOUND,
-                     "The config profile (%s) could not be found in %s or %s",
+                     _("The config profile (%s) could not be found in %s or %s"),
                      profile,
                      _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CREDENTIALS_FILE),
                      _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CONFIG_FILE));

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "s3dlio-delete-failure.h"
 #include "s3dlio-error.h"
 
@@ -110,7 +112,7 @@ s3dlio_delete_failure_constructed (GObject *object)
   /* A failure always says why, even when built from a binding without an
    * error. */
   if (self->error == NULL)
-    self->error = g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_FAILED, "%s: not deleted", self->key);
+    self->error = g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_FAILED, _("%s: not deleted"), self->key);
 }
 
 static void

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib-unix.h>
@@ -284,7 +286,7 @@ caller_cancelled (GCancellable *cancellable,
 
   g_mutex_lock (&dl->mutex);
   if (dl->error == NULL)
-    dl->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+    dl->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
   wake_retries_locked (dl);
   g_mutex_unlock (&dl->mutex);
 
@@ -329,8 +331,8 @@ set_layout_locked (Download  *dl,
   if (dl->has_range && start >= object_size && !(start == 0 && object_size == 0))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_RANGE,
-                   "%s: the range starts at byte %" G_GUINT64_FORMAT
-                   " but the object has only %" G_GUINT64_FORMAT,
+                   _("%s: the range starts at byte %" PRIu64
+                      " but the object has only %" PRIu64),
                    dl->uri_string, start, object_size);
       return FALSE;
     }
@@ -354,7 +356,7 @@ set_layout_locked (Download  *dl,
       if (probe->kind == PART_PROBE_PLAIN)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                       "%s: the response is shorter than the object", dl->uri_string);
+                       _("%s: the response is shorter than the object"), dl->uri_string);
           return FALSE;
         }
       else if (length < dl->threshold)
@@ -373,7 +375,7 @@ set_layout_locked (Download  *dl,
               if (dl->parts->len == G_MAXUINT - 1)
                 {
                   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                               "%s: too many parts; use a larger part size", dl->uri_string);
+                               _("%s: too many parts; use a larger part size"), dl->uri_string);
                   return FALSE;
                 }
               g_ptr_array_add (dl->parts, part_new (dl, dl->parts->len, PART_DATA, offset, n));
@@ -667,7 +669,7 @@ attempt_failed (Part   *part,
   else
     {
       if (part->attempt > 1 && _s3dlio_error_is_transient (error))
-        g_prefix_error (&error, "%s: gave up after %u attempts: ", dl->uri_string, part->attempt);
+        g_prefix_error (&error, _("%s: gave up after %u attempts: "), dl->uri_string, part->attempt);
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         name_object (dl, &error);
       set_part_state (part, S3DLIO_PART_STATE_FAILED);
@@ -720,8 +722,8 @@ read_body (Part *part)
           if (wanted == 0)
             {
               attempt_failed (part, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                                                 "The server sent more than the %" G_GUINT64_FORMAT
-                                                 " bytes asked for", part->length));
+                                                 _("The server sent more than the %" PRIu64
+                                                    " bytes asked for"), part->length));
               return READ_ENDED;
             }
           if (part->target == NULL &&
@@ -751,8 +753,8 @@ read_body (Part *part)
             part_complete (part);
           else
             attempt_failed (part, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_CONNECTION,
-                                               "The connection closed after %" G_GUINT64_FORMAT
-                                               " of %" G_GUINT64_FORMAT " bytes",
+                                               _("The connection closed after %" PRIu64
+                                                  " of %" PRIu64 " bytes"),
                                                part->received, part->length));
           return READ_ENDED;
         }
@@ -960,7 +962,7 @@ check_content_range (Part        *part,
   if (value == NULL)
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                           "The 206 response has no Content-Range");
+                           _("The 206 response has no Content-Range"));
       return FALSE;
     }
   if (!_s3dlio_parse_content_range (value, &start, &end, total, error))
@@ -971,8 +973,8 @@ check_content_range (Part        *part,
        !(part->kind != PART_DATA && end == *total - 1 && end < part->offset + part->length - 1)))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "Asked for bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
-                   " but the server sent Content-Range “%s”",
+                   _("Asked for bytes %" PRIu64 "-%" PRIu64
+                      " but the server sent Content-Range “%s”"),
                    part->offset, part->offset + part->length - 1, value);
       return FALSE;
     }
@@ -993,8 +995,8 @@ check_length (Part    *part,
       (guint64) soup_message_headers_get_content_length (headers) != part->length)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "Asked for %" G_GUINT64_FORMAT " bytes but the response says Content-Length %"
-                   G_GINT64_FORMAT, part->length, soup_message_headers_get_content_length (headers));
+                   _("Asked for %" PRIu64 " bytes but the response says Content-Length %"
+                      PRId64), part->length, soup_message_headers_get_content_length (headers));
       return FALSE;
     }
 
@@ -1011,7 +1013,7 @@ check_etag (Part    *part,
   if (dl->etag != NULL && etag != NULL && strcmp (dl->etag, etag) != 0)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED,
-                   "The object changed during the download (ETag %s, then %s)", dl->etag, etag);
+                   _("The object changed during the download (ETag %s, then %s)"), dl->etag, etag);
       return FALSE;
     }
 
@@ -1029,7 +1031,7 @@ whole_object_size (Part     *part,
   if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                           "The response has no Content-Length");
+                           _("The response has no Content-Length"));
       return FALSE;
     }
 
@@ -1063,7 +1065,7 @@ handle_headers (Part    *part,
       else if (status != SOUP_STATUS_PARTIAL_CONTENT)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                       "Asked for a range but got HTTP %u", status);
+                       _("Asked for a range but got HTTP %u"), status);
           return FALSE;
         }
       else if (!check_content_range (part, &total, error) || !check_length (part, error))
@@ -1073,8 +1075,8 @@ handle_headers (Part    *part,
       if (total != dl->object_size)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED,
-                       "The object changed during the download (size %" G_GUINT64_FORMAT
-                       ", then %" G_GUINT64_FORMAT ")", dl->object_size, total);
+                       _("The object changed during the download (size %" PRIu64
+                          ", then %" PRIu64 ")"), dl->object_size, total);
           return FALSE;
         }
       return TRUE;
@@ -1090,7 +1092,7 @@ handle_headers (Part    *part,
       if (status != SOUP_STATUS_PARTIAL_CONTENT)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                       "Asked for a range but got HTTP %u", status);
+                       _("Asked for a range but got HTTP %u"), status);
           return FALSE;
         }
       if (!check_content_range (part, &total, error) || !check_length (part, error))
@@ -1103,7 +1105,7 @@ handle_headers (Part    *part,
         {
           if (error != NULL && *error == NULL)
             g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                         "Expected HTTP 200 but got %u", status);
+                         _("Expected HTTP 200 but got %u"), status);
           return FALSE;
         }
       if (part->kind == PART_PROBE_PLAIN)
@@ -1170,7 +1172,7 @@ error_body_read_cb (GObject      *source,
 
       g_clear_error (&error);
       error = g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED,
-                           "The object changed during the download (%s)", detail);
+                           _("The object changed during the download (%s)"), detail);
     }
   attempt_failed (part, error);
 }
@@ -1278,13 +1280,13 @@ watchdog_cb (gpointer data)
 
   if (part->connecting && dl->connect_timeout_ms > 0 &&
       now - part->connect_started_us > (gint64) dl->connect_timeout_ms * 1000)
-    part->timeout_reason = "Connecting took too long (connect timeout)";
+    part->timeout_reason = _("Connecting took too long (connect timeout)");
   else if (part->started_us != 0 && !part->connecting && dl->io_timeout_ms > 0 &&
            now - part->last_activity_us > (gint64) dl->io_timeout_ms * 1000)
-    part->timeout_reason = "The connection stalled (no data within the I/O timeout)";
+    part->timeout_reason = _("The connection stalled (no data within the I/O timeout)");
   else if (part->started_us != 0 && dl->operation_timeout_s > 0 &&
            now - part->started_us > (gint64) dl->operation_timeout_s * G_USEC_PER_SEC)
-    part->timeout_reason = "The request took longer than the operation timeout";
+    part->timeout_reason = _("The request took longer than the operation timeout");
 
   if (part->timeout_reason == NULL)
     return G_SOURCE_CONTINUE;
@@ -1463,7 +1465,7 @@ _s3dlio_download_start (S3dlioClient   *client,
       g_autofree char *text = s3dlio_uri_to_string (uri);
 
       g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                               "%s: not an object (an s3:// URI with a key is needed)", text);
+                               _("%s: not an object (an s3:// URI with a key is needed)"), text);
       return;
     }
 
@@ -1503,7 +1505,7 @@ _s3dlio_download_start (S3dlioClient   *client,
   if (dl->has_range && dl->range_length == 0)
     {
       g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_RANGE,
-                               "%s: the range is empty", dl->uri_string);
+                               _("%s: the range is empty"), dl->uri_string);
       return;
     }
   /* A range past the last possible byte ends there: the Range header's

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 
 #include "s3dlio-endpoint.h"
 #include "s3dlio-enum-types.h"
+#include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-profile-file-private.h"
 #include "s3dlio-request.h"
@@ -116,29 +118,29 @@ parse_url (const char  *url,
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   if (uri == NULL)
     {
-      *reason = "not a URL such as https://s3.example.com or http://localhost:9000";
+      *reason = _("not a URL such as https://s3.example.com or http://localhost:9000");
       return FALSE;
     }
 
   if (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 &&
       g_strcmp0 (g_uri_get_scheme (uri), "https") != 0)
     {
-      *reason = "the scheme must be http:// or https://";
+      *reason = _("the scheme must be http:// or https://");
       return FALSE;
     }
   if (g_uri_get_userinfo (uri) != NULL)
     {
-      *reason = "credentials do not belong in the URL";
+      *reason = _("credentials do not belong in the URL");
       return FALSE;
     }
   if (g_uri_get_host (uri) == NULL || !is_valid_host (g_uri_get_host (uri)))
     {
-      *reason = "no valid host name";
+      *reason = _("no valid host name");
       return FALSE;
     }
   if (g_uri_get_port (uri) == 0)
     {
-      *reason = "invalid port";
+      *reason = _("invalid port");
       return FALSE;
     }
 
@@ -146,7 +148,7 @@ parse_url (const char  *url,
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL ||
       (path[0] != '\0' && strcmp (path, "/") != 0))
     {
-      *reason = "an endpoint URL has no path, query or fragment";
+      *reason = _("an endpoint URL has no path, query or fragment");
       return FALSE;
     }
 
@@ -311,6 +313,8 @@ s3dlio_endpoint_class_init (S3dlioEndpointClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  _s3dlio_i18n_init ();
+
   object_class->constructed = s3dlio_endpoint_constructed;
   object_class->finalize = s3dlio_endpoint_finalize;
   object_class->get_property = s3dlio_endpoint_get_property;
@@ -399,7 +403,8 @@ s3dlio_endpoint_new (const char  *url,
       g_autofree char *shown = redact_url (url);
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "Invalid endpoint URL “%s”: %s", shown, reason);
+                   /* Translators: the URL, then the problem, such as "invalid port" */
+                   _("Invalid endpoint URL “%s”: %s"), shown, reason);
       return NULL;
     }
 
@@ -408,8 +413,8 @@ s3dlio_endpoint_new (const char  *url,
       g_autofree char *shown = g_utf8_make_valid (region, -1);
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "Invalid region “%s”: expected lowercase letters, digits and "
-                   "“-”, such as eu-west-1", shown);
+                   _("Invalid region “%s”: expected lowercase letters, digits and "
+                      "“-”, such as eu-west-1"), shown);
       return NULL;
     }
 
@@ -463,7 +468,8 @@ from_profile (Setting            *setting,
     return FALSE;
 
   setting->value = value;
-  setting->origin = g_strdup_printf ("%s in the config profile (%s) of %s", key, profile,
+  /* Translators: a setting name, a profile name and a file's path */
+  setting->origin = g_strdup_printf (_("%s in the config profile (%s) of %s"), key, profile,
                                      _s3dlio_shared_config_get_path (config, origin));
   return TRUE;
 }
@@ -480,7 +486,8 @@ from_services (Setting            *setting,
     return FALSE;
 
   setting->value = value;
-  setting->origin = g_strdup_printf ("s3.%s in the services of the config profile (%s) of %s",
+  /* Translators: a setting name, a profile name and a file's path */
+  setting->origin = g_strdup_printf (_("s3.%s in the services of the config profile (%s) of %s"),
                                      key, profile,
                                      _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CONFIG_FILE));
   return TRUE;
@@ -525,7 +532,8 @@ find_url (S3dlioSharedConfig  *config,
 
   shown = redact_url (url->value);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-               "%s: invalid endpoint URL “%s”: %s", url->origin, shown, reason);
+               /* Translators: where the setting comes from, the URL, then the problem */
+               _("%s: invalid endpoint URL “%s”: %s"), url->origin, shown, reason);
   return FALSE;
 }
 
@@ -547,8 +555,8 @@ find_region (S3dlioSharedConfig  *config,
 
   shown = g_utf8_make_valid (region->value, -1);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-               "%s: invalid region “%s”: expected lowercase letters, digits and "
-               "“-”, such as eu-west-1", region->origin, shown);
+               _("%s: invalid region “%s”: expected lowercase letters, digits and "
+                  "“-”, such as eu-west-1"), region->origin, shown);
   return FALSE;
 }
 
@@ -595,7 +603,7 @@ find_ca_file (S3dlioSharedConfig  *config,
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || g_access (path, R_OK) != 0)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-                   "%s: the CA bundle “%s” is not a readable file",
+                   _("%s: the CA bundle “%s” is not a readable file"),
                    setting.origin, path);
       return FALSE;
     }
@@ -643,7 +651,7 @@ resolve_from_environment (const char  *profile,
   if (named && !_s3dlio_shared_config_has_profile (config, profile))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_PROFILE_NOT_FOUND,
-                   "The config profile (%s) could not be found in %s or %s",
+                   _("The config profile (%s) could not be found in %s or %s"),
                    profile,
                    _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CREDENTIALS_FILE),
                    _s3dlio_shared_config_get_path (config, S3DLIO_SHARED_CONFIG_CONFIG_FILE));
@@ -777,7 +785,7 @@ s3dlio_endpoint_new_with_overrides (const char             *profile,
       if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || g_access (path, R_OK) != 0)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "The CA bundle “%s” is not a readable file", ca_file);
+                       _("The CA bundle “%s” is not a readable file"), ca_file);
           return NULL;
         }
       s3dlio_endpoint_set_ca_file (self, path);
@@ -1158,7 +1166,7 @@ s3dlio_addressing_style_parse (const char             *string,
       g_autofree char *shown = g_utf8_make_valid (string, -1);
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "Invalid addressing style “%s”: expected auto, path or virtual",
+                   _("Invalid addressing style “%s”: expected auto, path or virtual"),
                    shown);
       return FALSE;
     }

@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 /* Bodies longer than this are not parsed for an S3 <Error> document. */
 #define S3DLIO_ERROR_BODY_MAX (1024 * 1024)
 
+/* Binds the library's gettext domain, GETTEXT_PACKAGE, to LOCALEDIR, once.
+ * Called by s3dlio_error_quark() and by the class_init of the types an
+ * application starts with, so that _() finds the catalog. */
+void        _s3dlio_i18n_init                 (void);
+
 /* Turns an unsuccessful HTTP response into a GError in the S3DLIO_ERROR
  * domain. @body (not NUL-terminated, may be %NULL when @body_len is 0) is
  * parsed if it is an S3 <Error> document, and the S3 error code is mapped to

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <gio/gio.h>
@@ -22,6 +23,21 @@
 #define REASON_MAX      64
 #define SNIPPET_MAX     80
 
+void
+_s3dlio_i18n_init (void)
+{
+  static gsize initialized = 0;
+
+  /* _() is dgettext (GETTEXT_PACKAGE, ...): it needs no textdomain(), but
+   * a program or binding using the library may never bind our domain. */
+  if (g_once_init_enter (&initialized))
+    {
+      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
 /**
  * s3dlio_error_quark:
  *
@@ -29,7 +45,20 @@
  *
  * Returns: the error quark
  */
-G_DEFINE_QUARK (s3dlio-error-quark, s3dlio_error)
+GQuark
+s3dlio_error_quark (void)
+{
+  static GQuark quark = 0;
+
+  /* Most translated messages are S3DLIO_ERROR ones: bind the domain before
+   * the first is made. */
+  if (G_UNLIKELY (quark == 0))
+    {
+      _s3dlio_i18n_init ();
+      quark = g_quark_from_static_string ("s3dlio-error-quark");
+    }
+  return quark;
+}
 
 /**
  * s3dlio_error_is_retryable:
@@ -366,20 +395,25 @@ _s3dlio_error_from_response (guint        http_status,
     {
       g_autofree char *snippet = _s3dlio_error_sanitize_text (body, body_len, SNIPPET_MAX);
 
-      g_string_append_printf (message, " with a non-S3 body (%" G_GSIZE_FORMAT " bytes): %s",
+      /* Translators: follows "HTTP 502 Bad Gateway"; the size of the
+       * response body, then its first characters */
+      g_string_append_printf (message, _(" with a non-S3 body (%zu bytes): %s"),
                               body_len, snippet);
     }
 
   if (code == S3DLIO_ERROR_REDIRECT)
     {
-      append_detail (message, "endpoint", info.endpoint, LOCATION_MAX);
-      append_detail (message, "region", info.region, LOCATION_MAX);
+      /* Translators: labels of details in parentheses after an S3
+       * error, as in "(endpoint bucket.s3.eu-west-1.amazonaws.com)" */
+      append_detail (message, _("endpoint"), info.endpoint, LOCATION_MAX);
+      append_detail (message, _("region"), info.region, LOCATION_MAX);
     }
 
   if (info.request_id != NULL && *info.request_id != '\0')
-    append_detail (message, "request id", info.request_id, REQUEST_ID_MAX);
+    /* Translators: as in "(request id 4442587FB7D0A2F9)" */
+    append_detail (message, _("request id"), info.request_id, REQUEST_ID_MAX);
   else
-    append_detail (message, "request id", request_id_header, REQUEST_ID_MAX);
+    append_detail (message, _("request id"), request_id_header, REQUEST_ID_MAX);
 
   g_set_error_literal (error, S3DLIO_ERROR, code, message->str);
   return FALSE;
@@ -409,7 +443,7 @@ _s3dlio_error_from_transport (GError **error)
     {
       g_clear_error (error);
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                           "The response headers are larger than 64 KiB");
+                           _("The response headers are larger than 64 KiB"));
       return;
     }
 

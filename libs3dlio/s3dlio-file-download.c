@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -138,15 +140,15 @@ check_unchanged (FileDownload  *dl,
   struct stat now;
 
   if (fstat (dl->fd, &now) != 0)
-    return _s3dlio_file_set_error (error, errno, "Cannot read", dl->path, FALSE);
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, dl->path, FALSE);
 
   if (now.st_size != dl->opened.st_size ||
       now.st_mtim.tv_sec != dl->opened.st_mtim.tv_sec ||
       now.st_mtim.tv_nsec != dl->opened.st_mtim.tv_nsec)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED,
-                   "The file changed during the download (size %" G_GINT64_FORMAT
-                   ", then %" G_GINT64_FORMAT ")",
+                   _("The file changed during the download (size %" PRId64
+                      ", then %" PRId64 ")"),
                    (gint64) dl->opened.st_size, (gint64) now.st_size);
       return FALSE;
     }
@@ -218,7 +220,7 @@ caller_cancelled (GCancellable *cancellable,
 
   g_mutex_lock (&dl->mutex);
   if (dl->error == NULL)
-    dl->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+    dl->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
   g_mutex_unlock (&dl->mutex);
 
   g_cancellable_cancel (dl->cancellable);
@@ -286,8 +288,8 @@ set_layout_locked (FileDownload  *dl,
   if (dl->has_range && start >= size && !(start == 0 && size == 0))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_RANGE,
-                   "%s: the range starts at byte %" G_GUINT64_FORMAT
-                   " but the file has only %" G_GUINT64_FORMAT,
+                   _("%s: the range starts at byte %" PRIu64
+                      " but the file has only %" PRIu64),
                    dl->uri_string, start, size);
       return FALSE;
     }
@@ -304,7 +306,7 @@ set_layout_locked (FileDownload  *dl,
       if (length / dl->part_size >= G_MAXUINT - 1)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "%s: too many parts; use a larger part size", dl->uri_string);
+                       _("%s: too many parts; use a larger part size"), dl->uri_string);
           return FALSE;
         }
       for (guint64 offset = start; offset < start + length; offset += dl->part_size)
@@ -334,21 +336,21 @@ open_file (FileDownload  *dl,
 {
   dl->fd = open (dl->path, O_RDONLY | O_CLOEXEC);
   if (dl->fd < 0)
-    return _s3dlio_file_set_error (error, errno, "Cannot open", dl->path, TRUE);
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_OPEN, dl->path, TRUE);
 
   if (fstat (dl->fd, &dl->opened) != 0)
-    return _s3dlio_file_set_error (error, errno, "Cannot read", dl->path, FALSE);
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, dl->path, FALSE);
 
   if (S_ISDIR (dl->opened.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot download “%s”: it is a directory", dl->path);
+                   _("Cannot download “%s”: it is a directory"), dl->path);
       return FALSE;
     }
   if (!S_ISREG (dl->opened.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "Cannot download “%s”: it is not a regular file", dl->path);
+                   _("Cannot download “%s”: it is not a regular file"), dl->path);
       return FALSE;
     }
 
@@ -407,13 +409,13 @@ read_part (FileDownload  *dl,
         {
           if (errno == EINTR)
             continue;
-          return _s3dlio_file_set_error (error, errno, "Cannot read", dl->path, FALSE);
+          return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, dl->path, FALSE);
         }
       if (n == 0)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_OBJECT_MODIFIED,
-                       "The file changed during the download (it ends at byte %"
-                       G_GUINT64_FORMAT ", before the %" G_GINT64_FORMAT " it had)",
+                       _("The file changed during the download (it ends at byte %"
+                          PRIu64 ", before the %" PRId64 " it had)"),
                        job->offset + received, (gint64) dl->opened.st_size);
           return FALSE;
         }
@@ -507,7 +509,7 @@ _s3dlio_file_download_start (S3dlioFileStore *store,
       g_autofree char *text = s3dlio_uri_to_string (uri);
 
       g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                               "%s: not a file (a file:// URI with a path that does not end with “/” is needed)",
+                               _("%s: not a file (a file:// URI with a path that does not end with “/” is needed)"),
                                text);
       return;
     }
@@ -534,7 +536,7 @@ _s3dlio_file_download_start (S3dlioFileStore *store,
   if (dl->has_range && dl->range_length == 0)
     {
       g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_RANGE,
-                               "%s: the range is empty", dl->uri_string);
+                               _("%s: the range is empty"), dl->uri_string);
       return;
     }
 

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -391,7 +392,7 @@ read_directory (Walk        *walk,
        * went away during the walk is just as empty. */
       if (saved_errno == ENOENT || (top && saved_errno == ENOTDIR))
         return g_steal_pointer (&entries);
-      _s3dlio_file_set_error (error, saved_errno, "Cannot list", dir_path, FALSE);
+      _s3dlio_file_set_error (error, saved_errno, S3DLIO_FILE_OP_LIST, dir_path, FALSE);
       return NULL;
     }
 
@@ -426,7 +427,7 @@ read_directory (Walk        *walk,
       int saved_errno = errno;
 
       closedir (dir);
-      _s3dlio_file_set_error (error, saved_errno, "Cannot list", dir_path, FALSE);
+      _s3dlio_file_set_error (error, saved_errno, S3DLIO_FILE_OP_LIST, dir_path, FALSE);
       return NULL;
     }
   closedir (dir);
@@ -448,7 +449,7 @@ walk_directory (WalkState   *state,
   if (depth > MAX_DEPTH)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_LINKS,
-                   "Cannot list “%s”: more than %u directories deep", dir_path, MAX_DEPTH);
+                   _("Cannot list “%s”: more than %u directories deep"), dir_path, MAX_DEPTH);
       return FALSE;
     }
 
@@ -530,13 +531,13 @@ _s3dlio_file_list_new (S3dlioUri    *uri,
   if (s3dlio_uri_get_scheme (uri) != S3DLIO_URI_SCHEME_FILE)
     {
       finish_loading (self, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                                         "%s: not a file:// URI", text));
+                                         _("%s: not a file:// URI"), text));
       return self;
     }
   if (delimiter != NULL && *delimiter != '\0' && strcmp (delimiter, "/") != 0)
     {
       finish_loading (self, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_NOT_SUPPORTED,
-                                         "%s: file:// listings take “/” as their only delimiter, not “%s”",
+                                         _("%s: file:// listings take “/” as their only delimiter, not “%s”"),
                                          text, delimiter));
       return self;
     }

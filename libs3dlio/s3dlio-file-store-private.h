@@ -30,12 +30,24 @@ char       *_s3dlio_file_etag             (const struct stat *st);
 S3dlioObjectInfo *_s3dlio_file_info_new   (const char        *key,
                                            const struct stat *st);
 
-/* Sets @error from @saved_errno for @path: "@what “@path”: strerror".
+/* What a file operation that failed was doing, for its error message. */
+typedef enum {
+  S3DLIO_FILE_OP_OPEN,
+  S3DLIO_FILE_OP_READ,
+  S3DLIO_FILE_OP_WRITE,
+  S3DLIO_FILE_OP_STAT,
+  S3DLIO_FILE_OP_LIST,
+  S3DLIO_FILE_OP_CREATE_DIRECTORY,
+  S3DLIO_FILE_OP_UPLOAD,
+  S3DLIO_FILE_OP_DELETE,
+} S3dlioFileOp;
+
+/* Sets @error from @saved_errno for @path: "Cannot @op “@path”: strerror".
  * ENOENT becomes %S3DLIO_ERROR_NO_SUCH_KEY when @missing_is_no_such_key,
  * like a missing S3 object. Returns %FALSE. */
 gboolean    _s3dlio_file_set_error        (GError          **error,
                                            int               saved_errno,
-                                           const char       *what,
+                                           S3dlioFileOp      op,
                                            const char       *path,
                                            gboolean          missing_is_no_such_key);
 

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -109,18 +110,50 @@ _s3dlio_file_info_new (const char        *key,
 }
 
 gboolean
-_s3dlio_file_set_error (GError     **error,
-                        int          saved_errno,
-                        const char  *what,
-                        const char  *path,
-                        gboolean     missing_is_no_such_key)
+_s3dlio_file_set_error (GError       **error,
+                        int            saved_errno,
+                        S3dlioFileOp   op,
+                        const char    *path,
+                        gboolean       missing_is_no_such_key)
 {
+  g_autofree char *problem = NULL;
+
+  /* Whole phrases, not a verb and a path: translations order them. */
+  switch (op)
+    {
+    case S3DLIO_FILE_OP_OPEN:
+      problem = g_strdup_printf (_("Cannot open “%s”"), path);
+      break;
+    case S3DLIO_FILE_OP_READ:
+      problem = g_strdup_printf (_("Cannot read “%s”"), path);
+      break;
+    case S3DLIO_FILE_OP_WRITE:
+      problem = g_strdup_printf (_("Cannot write “%s”"), path);
+      break;
+    case S3DLIO_FILE_OP_STAT:
+      problem = g_strdup_printf (_("Cannot stat “%s”"), path);
+      break;
+    case S3DLIO_FILE_OP_LIST:
+      problem = g_strdup_printf (_("Cannot list “%s”"), path);
+      break;
+    case S3DLIO_FILE_OP_CREATE_DIRECTORY:
+      problem = g_strdup_printf (_("Cannot create the directory “%s”"), path);
+      break;
+    case S3DLIO_FILE_OP_UPLOAD:
+      problem = g_strdup_printf (_("Cannot upload “%s”"), path);
+      break;
+    case S3DLIO_FILE_OP_DELETE:
+    default:
+      problem = g_strdup_printf (_("Cannot delete “%s”"), path);
+      break;
+    }
+
   if (missing_is_no_such_key && (saved_errno == ENOENT || saved_errno == ENOTDIR))
     g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY,
-                 "%s “%s”: %s", what, path, g_strerror (saved_errno));
+                 "%s: %s", problem, g_strerror (saved_errno));
   else
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 "%s “%s”: %s", what, path, g_strerror (saved_errno));
+                 "%s: %s", problem, g_strerror (saved_errno));
 
   return FALSE;
 }
@@ -272,7 +305,7 @@ object_path (S3dlioUri  *uri,
 
   text = s3dlio_uri_to_string (uri);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "%s: not a file (a file:// URI with a path that does not end with “/” is needed)",
+               _("%s: not a file (a file:// URI with a path that does not end with “/” is needed)"),
                text);
   return NULL;
 }
@@ -358,14 +391,14 @@ stat_thread (GTask        *task,
 
   if (stat (path, &st) != 0)
     {
-      _s3dlio_file_set_error (&error, errno, "Cannot stat", path, TRUE);
+      _s3dlio_file_set_error (&error, errno, S3DLIO_FILE_OP_STAT, path, TRUE);
       g_task_return_error (task, error);
       return;
     }
   if (S_ISDIR (st.st_mode))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                               "“%s” is a directory, not a file (list it with a trailing “/”)",
+                               _("“%s” is a directory, not a file (list it with a trailing “/”)"),
                                path);
       return;
     }
@@ -463,7 +496,7 @@ write_all (int            fd,
         {
           if (errno == EINTR)
             continue;
-          return _s3dlio_file_set_error (error, errno, "Cannot write", temp_path, FALSE);
+          return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_WRITE, temp_path, FALSE);
         }
       data += n;
       length -= n;
@@ -497,7 +530,7 @@ fill_from_file (int            fd,
   gboolean ok = TRUE;
 
   if (source < 0)
-    return _s3dlio_file_set_error (error, errno, "Cannot open", op->source, FALSE);
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_OPEN, op->source, FALSE);
 
   for (;;)
     {
@@ -513,7 +546,7 @@ fill_from_file (int            fd,
         continue;
       if (n < 0)
         {
-          ok = _s3dlio_file_set_error (error, errno, "Cannot read", op->source, FALSE);
+          ok = _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, op->source, FALSE);
           break;
         }
       if (n == 0)
@@ -545,11 +578,11 @@ write_atomically (const char    *path,
   int fd;
 
   if (g_mkdir_with_parents (dir, 0777) != 0)
-    return _s3dlio_file_set_error (error, errno, "Cannot create the directory", dir, FALSE);
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_CREATE_DIRECTORY, dir, FALSE);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot write to “%s”: it is a directory", path);
+                   _("Cannot write to “%s”: it is a directory"), path);
       return FALSE;
     }
 
@@ -558,7 +591,7 @@ write_atomically (const char    *path,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create a temporary file in “%s” for “%s”: %s",
+                   _("Cannot create a temporary file in “%s” for “%s”: %s"),
                    dir, path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -567,13 +600,13 @@ write_atomically (const char    *path,
     goto fail;
   if (fdatasync (fd) != 0)
     {
-      _s3dlio_file_set_error (error, errno, "Cannot write", temp_path, FALSE);
+      _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_WRITE, temp_path, FALSE);
       goto fail;
     }
   if (close (fd) != 0)
     {
       fd = -1;
-      _s3dlio_file_set_error (error, errno, "Cannot write", temp_path, FALSE);
+      _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_WRITE, temp_path, FALSE);
       goto fail;
     }
   fd = -1;
@@ -581,7 +614,7 @@ write_atomically (const char    *path,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot rename “%s” to “%s”: %s", temp_path, path, g_strerror (saved_errno));
+                   _("Cannot rename “%s” to “%s”: %s"), temp_path, path, g_strerror (saved_errno));
       goto fail;
     }
 
@@ -639,17 +672,17 @@ check_source (const char  *path,
   struct stat st;
 
   if (stat (path, &st) != 0)
-    return _s3dlio_file_set_error (error, errno, "Cannot upload", path, FALSE);
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_UPLOAD, path, FALSE);
   if (S_ISDIR (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot upload “%s”: it is a directory", path);
+                   _("Cannot upload “%s”: it is a directory"), path);
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "Cannot upload “%s”: it is not a regular file", path);
+                   _("Cannot upload “%s”: it is not a regular file"), path);
       return FALSE;
     }
 
@@ -709,7 +742,7 @@ delete_thread (GTask        *task,
   /* As in S3, deleting what is not there succeeds. */
   if (g_unlink (path) != 0 && errno != ENOENT && errno != ENOTDIR)
     {
-      _s3dlio_file_set_error (&error, errno, "Cannot delete", path, FALSE);
+      _s3dlio_file_set_error (&error, errno, S3DLIO_FILE_OP_DELETE, path, FALSE);
       g_task_return_error (task, error);
       return;
     }

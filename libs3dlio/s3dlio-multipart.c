@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "s3dlio-client-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-multipart-private.h"
@@ -101,7 +103,7 @@ _s3dlio_multipart_note_abort (GError       **failure,
    * else aborts the upload: the error says so. */
   original = *failure;
   *failure = g_error_new (original->domain, original->code,
-                          "%s (and the multipart upload %s could not be aborted: %s)",
+                          _("%s (and the multipart upload %s could not be aborted: %s)"),
                           original->message, upload_id, abort_error->message);
   g_error_free (original);
 }

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,7 +624,9 @@ set_header_error (GError     **error,
   g_autofree char *quoted = _s3dlio_error_sanitize_text (value, -1, HEADER_QUOTE_MAX);
 
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-               "Malformed %s header “%s”: %s", header, quoted, problem);
+               /* Translators: a header name such as Content-Range, its value,
+                * then the problem */
+               _("Malformed %s header “%s”: %s"), header, quoted, problem);
   return FALSE;
 }
 
@@ -662,6 +665,8 @@ skip_char (const char **p,
   return TRUE;
 }
 
+#define CONTENT_RANGE_EXPECTED N_("expected “bytes START-END/TOTAL” or “bytes */TOTAL”")
+
 static gboolean
 parse_content_range (const char  *value,
                      guint64     *start,
@@ -669,11 +674,10 @@ parse_content_range (const char  *value,
                      guint64     *total,
                      GError     **error)
 {
-  static const char expected[] = "expected “bytes START-END/TOTAL” or “bytes */TOTAL”";
   const char *p = value;
 
   if (!g_str_has_prefix (p, "bytes "))
-    return set_header_error (error, "Content-Range", value, expected);
+    return set_header_error (error, "Content-Range", value, _(CONTENT_RANGE_EXPECTED));
   p += strlen ("bytes ");
 
   if (*p == '*')
@@ -684,18 +688,18 @@ parse_content_range (const char  *value,
   else
     {
       if (!read_decimal (&p, start) || !skip_char (&p, '-') || !read_decimal (&p, end))
-        return set_header_error (error, "Content-Range", value, expected);
+        return set_header_error (error, "Content-Range", value, _(CONTENT_RANGE_EXPECTED));
       if (*end < *start)
         return set_header_error (error, "Content-Range", value,
-                                 "the range ends before it starts");
+                                 _("the range ends before it starts"));
     }
 
   if (!skip_char (&p, '/') || !read_decimal (&p, total) || *p != '\0')
-    return set_header_error (error, "Content-Range", value, expected);
+    return set_header_error (error, "Content-Range", value, _(CONTENT_RANGE_EXPECTED));
 
   if (*start != G_MAXUINT64 && *end >= *total)
     return set_header_error (error, "Content-Range", value,
-                             "the range ends beyond the object");
+                             _("the range ends beyond the object"));
 
   return TRUE;
 }
@@ -712,7 +716,7 @@ _s3dlio_parse_content_range (const char  *value,
   if (value == NULL)
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                           "Missing Content-Range header");
+                           _("Missing Content-Range header"));
       return FALSE;
     }
 
@@ -745,7 +749,7 @@ size_from_headers (SoupMessageHeaders  *headers,
 
   if (!read_decimal (&p, size) || *p != '\0')
     return set_header_error (error, "Content-Length", content_length,
-                             "expected a decimal number of bytes");
+                             _("expected a decimal number of bytes"));
 
   return TRUE;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,22 +89,24 @@ check_relative_key (Recursive   *r,
   const char *why = NULL;
 
   if (relative_key[0] == '/')
-    why = "it starts with “/”, an absolute path";
+    why = _("it starts with “/”, an absolute path");
   for (guint i = 0; why == NULL && segments[i] != NULL; i++)
     {
       if (segments[i][0] == '\0')
-        why = "it has an empty path segment (“//”)";
+        why = _("it has an empty path segment (“//”)");
       else if (strcmp (segments[i], "..") == 0)
-        why = "it has a “..” path segment";
+        why = _("it has a “..” path segment");
       else if (strcmp (segments[i], ".") == 0)
-        why = "it has a “.” path segment";
+        why = _("it has a “.” path segment");
     }
 
   if (why == NULL)
     return TRUE;
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-               "Refusing the key “%s”: %s, which could write outside “%s”",
+               /* Translators: the key, the reason (such as "it has a “..” path
+                * segment"), then the destination directory */
+               _("Refusing the key “%s”: %s, which could write outside “%s”"),
                key, why, r->directory);
   return FALSE;
 }
@@ -132,7 +135,7 @@ make_parents (Recursive   *r,
               int saved_errno = errno;
 
               g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           "Cannot create the directory “%s”: %s", next, g_strerror (saved_errno));
+                           _("Cannot create the directory “%s”: %s"), next, g_strerror (saved_errno));
               return FALSE;
             }
         }
@@ -140,14 +143,14 @@ make_parents (Recursive   *r,
       if (S_ISLNK (st.st_mode))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                       "Refusing to write the key “%s” through the symbolic link “%s”",
+                       _("Refusing to write the key “%s” through the symbolic link “%s”"),
                        relative_key, next);
           return FALSE;
         }
       if (!S_ISDIR (st.st_mode))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
-                       "Cannot create the directory “%s”: a file is in the way", next);
+                       _("Cannot create the directory “%s”: a file is in the way"), next);
           return FALSE;
         }
 
@@ -182,10 +185,15 @@ finish (Recursive *r)
   r->finished = TRUE;
 
   if (g_cancellable_is_cancelled (r->caller_cancellable))
-    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+    error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
   else if (r->first_error != NULL)
     error = g_error_new (r->first_error->domain, r->first_error->code,
-                         "%u of %u objects failed; the first: %s",
+                         g_dngettext (GETTEXT_PACKAGE,
+                                      /* Translators: the counts of failed and of
+                                       * all objects, then the first failure's message */
+                                      "%u of %u object failed; the first: %s",
+                                      "%u of %u objects failed; the first: %s",
+                                      n_objects),
                          r->n_failed, n_objects, r->first_error->message);
 
   g_debug ("%s: %u objects, %u done, %u failed%s%s",
@@ -349,7 +357,7 @@ download_item (Recursive         *r,
       else if (g_path_is_absolute (key))
         uri = s3dlio_uri_new_file (key);
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "Refusing the key “%s”: it is not under the prefix “%s”", key, prefix_key);
+                   _("Refusing the key “%s”: it is not under the prefix “%s”"), key, prefix_key);
       return refused_item (uri, key, size, *error);
     }
 
@@ -382,7 +390,7 @@ upload_item (Recursive         *r,
     {
       g_autofree char *name = g_filename_display_name (path);
 
-      g_prefix_error (error, "Cannot upload “%s”: ", name);
+      g_prefix_error (error, _("Cannot upload “%s”: "), name);
       return refused_item (NULL, relative_key, s3dlio_object_info_get_size (info), *error);
     }
 
@@ -417,7 +425,7 @@ listed_cb (GObject      *source,
       if (g_cancellable_is_cancelled (r->caller_cancellable))
         g_clear_error (&error);
       if (error == NULL)
-        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
       fail_early (r, error);
       return;
     }
@@ -448,7 +456,7 @@ listed_cb (GObject      *source,
   if (items->len == 0 && !r->upload)
     {
       fail_early (r, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY,
-                                  "Nothing to download: there is no object under %s", prefix_text));
+                                  _("Nothing to download: there is no object under %s"), prefix_text));
       return;
     }
 
@@ -464,7 +472,7 @@ listed_cb (GObject      *source,
       int saved_errno = errno;
 
       fail_early (r, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                                  "Cannot create the directory “%s”: %s",
+                                  _("Cannot create the directory “%s”: %s"),
                                   r->directory, g_strerror (saved_errno)));
       return;
     }
@@ -733,13 +741,13 @@ s3dlio_object_store_upload_recursive_async (S3dlioObjectStore   *self,
       int saved_errno = errno;
 
       fail_early (r, g_error_new (G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                                  "Cannot upload “%s”: %s", r->directory, g_strerror (saved_errno)));
+                                  _("Cannot upload “%s”: %s"), r->directory, g_strerror (saved_errno)));
       return;
     }
   if (!S_ISDIR (st.st_mode))
     {
       fail_early (r, g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY,
-                                  "Cannot upload “%s” recursively: it is not a directory",
+                                  _("Cannot upload “%s” recursively: it is not a directory"),
                                   r->directory));
       return;
     }

@@ -6,7 +6,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "s3dlio-client-private.h"
+#include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-file-store.h"
 #include "s3dlio-object-store.h"
@@ -52,6 +55,7 @@ G_DEFINE_INTERFACE (S3dlioObjectStore, s3dlio_object_store, G_TYPE_OBJECT)
 static void
 s3dlio_object_store_default_init (S3dlioObjectStoreInterface *iface)
 {
+  _s3dlio_i18n_init ();
 }
 
 /* The arguments of the blocking forms. */
@@ -117,7 +121,7 @@ s3dlio_object_store_new_for_uri (S3dlioUri     *uri,
     default:
       text = s3dlio_uri_to_string (uri);
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NOT_SUPPORTED,
-                   "%s: no store handles this kind of URI", text);
+                   _("%s: no store handles this kind of URI"), text);
       return NULL;
     }
 }

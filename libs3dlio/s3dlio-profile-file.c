@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -146,12 +147,12 @@ store_nested (Parser  *parser,
         continue;
       if (eq == NULL)
         return parse_error (parser, line->lineno, error,
-                            "malformed line in a nested block (expected “key = value”)");
+                            _("malformed line in a nested block (expected “key = value”)"));
 
       name = span_strip ((Span) { line->text, eq - line->text });
       value = span_strip ((Span) { eq + 1, strlen (eq + 1) });
       if (name.len == 0)
-        return parse_error (parser, line->lineno, error, "a line without a key name");
+        return parse_error (parser, line->lineno, error, _("a line without a key name"));
 
       subkey = g_utf8_strdown (name.start, name.len);
       g_hash_table_replace (parser->section,
@@ -284,7 +285,7 @@ parse_section_header (Parser  *parser,
   GHashTable *section;
 
   if (g_hash_table_contains (parser->file->sections, name))
-    return parse_error (parser, lineno, error, "a section defined a second time");
+    return parse_error (parser, lineno, error, _("a section defined a second time"));
 
   section = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_and_free);
   g_hash_table_insert (parser->file->sections, g_steal_pointer (&name), section);
@@ -302,25 +303,25 @@ parse_key_line (Parser  *parser,
   Span name, value;
 
   if (parser->section == NULL)
-    return parse_error (parser, lineno, error, "a key outside any [section]");
+    return parse_error (parser, lineno, error, _("a key outside any [section]"));
 
   for (gsize i = 0; i < line.len && delim == NULL; i++)
     if (line.start[i] == '=' || line.start[i] == ':')
       delim = line.start + i;
   if (delim == NULL)
     return parse_error (parser, lineno, error,
-                        "malformed line (expected “[section]” or “key = value”)");
+                        _("malformed line (expected “[section]” or “key = value”)"));
 
   name = span_strip ((Span) { line.start, delim - line.start });
   value = span_strip ((Span) { delim + 1, line.start + line.len - delim - 1 });
   if (name.len == 0)
-    return parse_error (parser, lineno, error, "a line without a key name");
+    return parse_error (parser, lineno, error, _("a line without a key name"));
 
   parser->key = g_utf8_strdown (name.start, name.len);
   if (g_hash_table_contains (parser->section, parser->key))
     {
       g_clear_pointer (&parser->key, g_free);
-      return parse_error (parser, lineno, error, "a key set a second time in its section");
+      return parse_error (parser, lineno, error, _("a key set a second time in its section"));
     }
 
   append_value_line (parser, lineno, value);
@@ -398,7 +399,7 @@ _s3dlio_profile_file_parse (const char  *data,
   if (len > S3DLIO_PROFILE_FILE_MAX_SIZE)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-                   "%s is larger than %u KiB", file->filename,
+                   _("%s is larger than %u KiB"), file->filename,
                    S3DLIO_PROFILE_FILE_MAX_SIZE / 1024);
       return NULL;
     }
@@ -407,7 +408,7 @@ _s3dlio_profile_file_parse (const char  *data,
   if (!g_utf8_validate_len (data, len, &invalid))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-                   "%s:%u: not valid UTF-8 text", file->filename,
+                   _("%s:%u: not valid UTF-8 text"), file->filename,
                    count_lines (data, invalid - data));
       return NULL;
     }
@@ -448,7 +449,7 @@ load_error (const char  *path,
             const char  *what)
 {
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-               "Cannot read %s: %s", path, what);
+               _("Cannot read %s: %s"), path, what);
   return NULL;
 }
 
@@ -479,7 +480,7 @@ read_capped (int          fd,
       if (contents->len + (gsize) n > S3DLIO_PROFILE_FILE_MAX_SIZE)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_CONFIG,
-                       "%s is larger than %u KiB", path,
+                       _("%s is larger than %u KiB"), path,
                        S3DLIO_PROFILE_FILE_MAX_SIZE / 1024);
           explicit_bzero (contents->data, contents->len);
           return NULL;
@@ -524,7 +525,7 @@ _s3dlio_profile_file_load (const char  *path,
   if (!S_ISREG (st.st_mode))
     {
       g_close (fd, NULL);
-      return load_error (path, error, "not a regular file");
+      return load_error (path, error, _("not a regular file"));
     }
 
   contents = read_capped (fd, path, error);

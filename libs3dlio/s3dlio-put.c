@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -199,7 +201,7 @@ check_headers (Put     *put,
   if (put->content_type != NULL && !is_header_value (put->content_type))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "%s: the content type holds control characters", put->uri_string);
+                   _("%s: the content type holds control characters"), put->uri_string);
       return FALSE;
     }
 
@@ -209,14 +211,14 @@ check_headers (Put     *put,
       if (!is_token (name))
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "%s: “%s” is not a valid metadata name (it must be an HTTP header name)",
+                       _("%s: “%s” is not a valid metadata name (it must be an HTTP header name)"),
                        put->uri_string, (const char *) name);
           return FALSE;
         }
       if (!is_header_value (value))
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "%s: the value of metadata “%s” holds control characters or invalid UTF-8",
+                       _("%s: the value of metadata “%s” holds control characters or invalid UTF-8"),
                        put->uri_string, (const char *) name);
           return FALSE;
         }
@@ -487,7 +489,7 @@ caller_cancelled (GCancellable *cancellable,
    * cancel. */
   g_mutex_lock (&put->mutex);
   if (put->error == NULL && !put->completing && !put->finished)
-    put->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+    put->error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
   unlock_put (put);
 }
 
@@ -502,7 +504,7 @@ check_file_unchanged (Put     *put,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot check “%s”: %s", put->path, g_strerror (saved_errno));
+                   _("Cannot check “%s”: %s"), put->path, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -511,8 +513,8 @@ check_file_unchanged (Put     *put,
       now.st_mtim.tv_nsec != put->file_stat.st_mtim.tv_nsec)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "“%s” changed during the upload (it was %" G_GINT64_FORMAT
-                   " bytes, now %" G_GINT64_FORMAT ")",
+                   _("“%s” changed during the upload (it was %" PRId64
+                      " bytes, now %" PRId64 ")"),
                    put->path, (gint64) put->file_stat.st_size, (gint64) now.st_size);
       return FALSE;
     }
@@ -601,7 +603,7 @@ complete_cb (GObject      *source,
       complete = _s3dlio_xml_parse_complete_multipart_upload (body, len, &error);
     }
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_prefix_error (&error, "%s: completing the multipart upload: ", put->uri_string);
+    g_prefix_error (&error, _("%s: completing the multipart upload: "), put->uri_string);
 
   g_mutex_lock (&put->mutex);
   if (error != NULL)
@@ -708,7 +710,7 @@ create_cb (GObject      *source,
       created = _s3dlio_xml_parse_initiate_multipart_upload (body, len, &error);
     }
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_prefix_error (&error, "%s: creating the multipart upload: ", put->uri_string);
+    g_prefix_error (&error, _("%s: creating the multipart upload: "), put->uri_string);
 
   g_mutex_lock (&put->mutex);
   if (created != NULL)
@@ -829,8 +831,8 @@ stream_chunk_locked (Put     *put,
         {
           g_bytes_unref (data);
           fail_locked (put, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                                         "%s: the stream is longer than %u parts of %" G_GUINT64_FORMAT
-                                         " bytes; raise upload-part-size",
+                                         _("%s: the stream is longer than %u parts of %" PRIu64
+                                            " bytes; raise upload-part-size"),
                                          put->uri_string, S3DLIO_MULTIPART_MAX_PARTS,
                                          put->part_size));
           return;
@@ -858,15 +860,15 @@ check_stream_length_locked (Put     *put,
   if (put->bytes_read > (guint64) put->declared_size)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "%s: the stream gives more than the %" G_GINT64_FORMAT " bytes announced",
+                   _("%s: the stream gives more than the %" PRId64 " bytes announced"),
                    put->uri_string, put->declared_size);
       return FALSE;
     }
   if (put->eof && put->bytes_read < (guint64) put->declared_size)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "%s: the stream ended after %" G_GUINT64_FORMAT " of the %" G_GINT64_FORMAT
-                   " bytes announced", put->uri_string, put->bytes_read, put->declared_size);
+                   _("%s: the stream ended after %" PRIu64 " of the %" PRId64
+                      " bytes announced"), put->uri_string, put->bytes_read, put->declared_size);
       return FALSE;
     }
 
@@ -892,7 +894,7 @@ read_cb (GObject      *source,
   if (error != NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_prefix_error (&error, "%s: reading the stream: ", put->uri_string);
+        g_prefix_error (&error, _("%s: reading the stream: "), put->uri_string);
       fail_locked (put, error);
     }
   else if (put->error == NULL)
@@ -1069,10 +1071,10 @@ part_failed (Part   *part,
       else if (part->kind == PART_SINGLE)
         g_prefix_error (&error, "%s: ", put->uri_string);
       else if (part->attempt > 1 && !part->give_up && _s3dlio_error_is_transient (error))
-        g_prefix_error (&error, "%s: part %u: gave up after %u attempts: ",
+        g_prefix_error (&error, _("%s: part %u: gave up after %u attempts: "),
                         put->uri_string, part->index + 1, part->attempt);
       else
-        g_prefix_error (&error, "%s: part %u: ", put->uri_string, part->index + 1);
+        g_prefix_error (&error, _("%s: part %u: "), put->uri_string, part->index + 1);
       _s3dlio_upload_set_part_state (put->upload, part->index, S3DLIO_PART_STATE_FAILED);
       fail_locked (put, error);
       put->parts_active--;
@@ -1106,7 +1108,7 @@ read_file_part (Put      *put,
 
           g_free (buffer);
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot read “%s” at byte %" G_GUINT64_FORMAT ": %s",
+                       _("Cannot read “%s” at byte %" PRIu64 ": %s"),
                        put->path, part->offset + got, g_strerror (saved_errno));
           return NULL;
         }
@@ -1114,8 +1116,8 @@ read_file_part (Put      *put,
         {
           g_free (buffer);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "“%s” changed during the upload (it ends at byte %" G_GUINT64_FORMAT
-                       ", not %" G_GINT64_FORMAT ")",
+                       _("“%s” changed during the upload (it ends at byte %" PRIu64
+                          ", not %" PRId64 ")"),
                        put->path, part->offset + got, (gint64) put->file_stat.st_size);
           return NULL;
         }
@@ -1214,7 +1216,7 @@ part_sent_cb (GObject      *source,
           etag = soup_message_headers_get_one (headers, "ETag");
           if (etag == NULL && part->kind == PART_MULTI)
             g_set_error (&error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                         "The server accepted the part but sent no ETag (HTTP %u)", status);
+                         _("The server accepted the part but sent no ETag (HTTP %u)"), status);
         }
     }
 
@@ -1251,7 +1253,7 @@ send_part (gpointer data)
   if (stopped)
     {
       part_failed (part, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                              "Operation was cancelled"));
+                                              _("Operation was cancelled")));
       return G_SOURCE_REMOVE;
     }
   if (!prepare_part (part, &error))
@@ -1356,7 +1358,7 @@ open_source_file (Put     *put,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot open “%s”: %s", put->path, g_strerror (saved_errno));
+                   _("Cannot open “%s”: %s"), put->path, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -1364,20 +1366,20 @@ open_source_file (Put     *put,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot read the size of “%s”: %s", put->path, g_strerror (saved_errno));
+                   _("Cannot read the size of “%s”: %s"), put->path, g_strerror (saved_errno));
       return FALSE;
     }
 
   if (S_ISDIR (put->file_stat.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot upload “%s”: it is a directory", put->path);
+                   _("Cannot upload “%s”: it is a directory"), put->path);
       return FALSE;
     }
   if (!S_ISREG (put->file_stat.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "Cannot upload “%s”: it is not a regular file (upload it as a stream)",
+                   _("Cannot upload “%s”: it is not a regular file (upload it as a stream)"),
                    put->path);
       return FALSE;
     }
@@ -1396,14 +1398,14 @@ open_source_file (Put     *put,
         {
           saved_errno = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot read “%s”: %s", put->path, g_strerror (saved_errno));
+                       _("Cannot read “%s”: %s"), put->path, g_strerror (saved_errno));
           return FALSE;
         }
       if (n > 0)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                       "Cannot upload “%s”: it says it is empty but is not, as files of /proc "
-                       "and /sys do (upload it as a stream)", put->path);
+                       _("Cannot upload “%s”: it says it is empty but is not, as files of /proc "
+                          "and /sys do (upload it as a stream)"), put->path);
           return FALSE;
         }
     }
@@ -1436,8 +1438,8 @@ plan_known_size_locked (Put     *put,
   if (put->part_size == 0)
     {
       fail_locked (put, g_error_new (S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                                     "%s: %" G_GUINT64_FORMAT " bytes do not fit in %u parts of"
-                                     " at most %" G_GUINT64_FORMAT " bytes",
+                                     _("%s: %" PRIu64 " bytes do not fit in %u parts of"
+                                        " at most %" PRIu64 " bytes"),
                                      put->uri_string, size, S3DLIO_MULTIPART_MAX_PARTS,
                                      S3DLIO_MULTIPART_MAX_PART_SIZE));
       return;
@@ -1466,7 +1468,7 @@ check_object_uri (S3dlioUri  *uri,
 
   text = s3dlio_uri_to_string (uri);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "%s: not an object (an s3:// URI with a key is needed)", text);
+               _("%s: not an object (an s3:// URI with a key is needed)"), text);
   return FALSE;
 }
 
@@ -1478,7 +1480,7 @@ prepare_source (Put     *put,
     {
     case S3DLIO_UPLOAD_SOURCE_NONE:
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "%s: the upload has no source (set bytes, a file or a stream)",
+                   _("%s: the upload has no source (set bytes, a file or a stream)"),
                    put->uri_string);
       return FALSE;
 

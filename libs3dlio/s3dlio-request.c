@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-encode-private.h"
@@ -951,7 +952,7 @@ _s3dlio_request_add_encoded_query (S3dlioRequest  *self,
             {
               pair_clear (&pair);
               g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                           "Malformed percent-encoding in query parameter “%.*s”",
+                           _("Malformed percent-encoding in query parameter “%.*s”"),
                            (int) MIN (piece_end - p, 200), p);
               return FALSE;
             }
@@ -1086,7 +1087,7 @@ split_host_port (const char  *host_port,
 
 invalid:
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "Invalid host “%s”", host_port);
+               _("Invalid host “%s”"), host_port);
   return FALSE;
 }
 
@@ -1102,13 +1103,13 @@ check_headers (S3dlioRequest  *self,
       if (!is_token (pair->name))
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "Invalid HTTP header name “%s”", pair->name);
+                       _("Invalid HTTP header name “%s”"), pair->name);
           return FALSE;
         }
       if (strpbrk (pair->value, "\r\n") != NULL)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "The value of HTTP header “%s” contains a line break",
+                       _("The value of HTTP header “%s” contains a line break"),
                        pair->name);
           return FALSE;
         }
@@ -1151,14 +1152,14 @@ _s3dlio_request_new_message (S3dlioRequest  *self,
       g_ascii_strcasecmp (self->scheme, "http") != 0)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                   "Unsupported URI scheme “%s” (expected https or http)",
+                   _("Unsupported URI scheme “%s” (expected https or http)"),
                    self->scheme);
       return NULL;
     }
   if (!is_token (self->method))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   "Invalid HTTP method “%s”", self->method);
+                   _("Invalid HTTP method “%s”"), self->method);
       return NULL;
     }
   if (!split_host_port (self->host, &host, &port, error) ||

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-credentials-private.h"
@@ -860,8 +861,8 @@ check_expires (guint    expires_seconds,
     return TRUE;
 
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-               "Presigned URL lifetime of %u seconds is out of range: "
-               "it must be 1 to %u seconds (7 days)",
+               _("Presigned URL lifetime of %u seconds is out of range: "
+                  "it must be 1 to %u seconds (7 days)"),
                expires_seconds, (guint) MAX_EXPIRES_SECONDS);
   return FALSE;
 }
@@ -881,7 +882,7 @@ init_context (S3dlioSigner   *self,
   if (s3dlio_credentials_is_anonymous (self->credentials))
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_CREDENTIALS,
-                           "Anonymous credentials cannot sign a request");
+                           _("Anonymous credentials cannot sign a request"));
       return FALSE;
     }
 
@@ -891,7 +892,7 @@ init_context (S3dlioSigner   *self,
       ctx->secret_access_key == NULL || *ctx->secret_access_key == '\0')
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_CREDENTIALS,
-                           "The credentials lack an access key id or a secret access key");
+                           _("The credentials lack an access key id or a secret access key"));
       return FALSE;
     }
   token = _s3dlio_credentials_get_session_token (self->credentials);
@@ -900,7 +901,7 @@ init_context (S3dlioSigner   *self,
   if (*s3dlio_request_get_host (request) == '\0')
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                           "Cannot sign a request without a host");
+                           _("Cannot sign a request without a host"));
       return FALSE;
     }
 

@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -135,7 +137,7 @@ begin_file (S3dlioSink  *self,
   if (g_file_test (self->path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot write to “%s”: it is a directory", self->path);
+                   _("Cannot write to “%s”: it is a directory"), self->path);
       return FALSE;
     }
 
@@ -147,7 +149,7 @@ begin_file (S3dlioSink  *self,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create a temporary file in “%s” for “%s”: %s",
+                   _("Cannot create a temporary file in “%s” for “%s”: %s"),
                    dir, self->path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -161,7 +163,7 @@ begin_file (S3dlioSink  *self,
     {
       saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot make room for %" G_GUINT64_FORMAT " bytes in “%s”: %s",
+                   _("Cannot make room for %" PRIu64 " bytes in “%s”: %s"),
                    self->length, self->temp_path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -237,7 +239,7 @@ _s3dlio_sink_begin (S3dlioSink  *self,
       if (length > self->memory_size)
         {
           g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                       "The object is %" G_GUINT64_FORMAT " bytes, the buffer only %" G_GSIZE_FORMAT,
+                       _("The object is %" PRIu64 " bytes, the buffer only %zu"),
                        length, self->memory_size);
           return FALSE;
         }
@@ -255,7 +257,7 @@ _s3dlio_sink_begin (S3dlioSink  *self,
 
 too_big:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-               "Cannot allocate %" G_GUINT64_FORMAT " bytes of memory for the object", length);
+               _("Cannot allocate %" PRIu64 " bytes of memory for the object"), length);
   return FALSE;
 }
 
@@ -338,7 +340,7 @@ pwrite_all (S3dlioSink    *self,
           if (saved_errno == EINTR)
             continue;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot write to “%s”: %s", self->temp_path, g_strerror (saved_errno));
+                       _("Cannot write to “%s”: %s"), self->temp_path, g_strerror (saved_errno));
           return FALSE;
         }
       data += n;
@@ -365,7 +367,7 @@ _s3dlio_sink_write (S3dlioSink    *self,
       if (!self->chunk_func (offset, data, length, self->chunk_data))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                               "The chunk function stopped the transfer");
+                               _("The chunk function stopped the transfer"));
           return FALSE;
         }
       return TRUE;
@@ -470,7 +472,7 @@ _s3dlio_sink_finish (S3dlioSink  *self,
       if (self->fd < 0)
         {
           /* An empty object: begin() made the file already. */
-          g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_FAILED, "No file was written");
+          g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_FAILED, _("No file was written"));
           return FALSE;
         }
       if (fdatasync (self->fd) != 0 || close (self->fd) != 0)
@@ -478,7 +480,7 @@ _s3dlio_sink_finish (S3dlioSink  *self,
           saved_errno = errno;
           self->fd = -1;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot write “%s”: %s", self->temp_path, g_strerror (saved_errno));
+                       _("Cannot write “%s”: %s"), self->temp_path, g_strerror (saved_errno));
           _s3dlio_sink_abort (self);
           return FALSE;
         }
@@ -487,7 +489,7 @@ _s3dlio_sink_finish (S3dlioSink  *self,
         {
           saved_errno = errno;
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot rename “%s” to “%s”: %s",
+                       _("Cannot rename “%s” to “%s”: %s"),
                        self->temp_path, self->path, g_strerror (saved_errno));
           _s3dlio_sink_abort (self);
           return FALSE;

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdatomic.h>
 
 #include "s3dlio-enum-types.h"
@@ -1032,7 +1033,7 @@ _s3dlio_transfer_begin (S3dlioTransfer  *self,
   if (self->state != S3DLIO_TRANSFER_STATE_PENDING)
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                           "This transfer has already been run; make a new one");
+                           _("This transfer has already been run; make a new one"));
       return FALSE;
     }
 

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -1067,7 +1068,7 @@ _s3dlio_upload_begin (S3dlioUpload  *self,
   if (self->state != S3DLIO_TRANSFER_STATE_PENDING)
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                           "This upload has already been run; make a new one");
+                           _("This upload has already been run; make a new one"));
       return FALSE;
     }
 

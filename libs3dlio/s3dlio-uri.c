@@ -6,9 +6,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "s3dlio-enum-types.h"
+#include "s3dlio-error-private.h"
 #include "s3dlio-error.h"
 #include "s3dlio-uri.h"
 
@@ -97,6 +99,8 @@ s3dlio_uri_class_init (S3dlioUriClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  _s3dlio_i18n_init ();
+
   object_class->finalize = s3dlio_uri_finalize;
   object_class->get_property = s3dlio_uri_get_property;
 
@@ -171,7 +175,9 @@ set_bucket_error (GError     **error,
   g_autofree char *shown = g_utf8_make_valid (name, -1);
 
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "Invalid bucket name “%s”: %s", shown, why);
+               /* Translators: the name, then the rule it breaks, such as
+                * "bucket names are 3 to 63 characters long" */
+               _("Invalid bucket name “%s”: %s"), shown, why);
   return FALSE;
 }
 
@@ -198,25 +204,25 @@ s3dlio_bucket_name_is_valid (const char  *name,
 
   len = strlen (name);
   if (len < 3 || len > 63)
-    return set_bucket_error (error, name, "bucket names are 3 to 63 characters long");
+    return set_bucket_error (error, name, _("bucket names are 3 to 63 characters long"));
 
   for (const char *p = name; *p; p++)
     if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '.' || *p == '-'))
       return set_bucket_error (error, name,
-                               "bucket names may contain only lowercase letters, digits, “.” and “-”");
+                               _("bucket names may contain only lowercase letters, digits, “.” and “-”"));
 
   if (!g_ascii_isalnum (name[0]) || !g_ascii_isalnum (name[len - 1]))
-    return set_bucket_error (error, name, "bucket names must begin and end with a letter or digit");
+    return set_bucket_error (error, name, _("bucket names must begin and end with a letter or digit"));
 
   if (strstr (name, "..") != NULL)
-    return set_bucket_error (error, name, "bucket names must not contain “..”");
+    return set_bucket_error (error, name, _("bucket names must not contain “..”"));
 
   if (is_ipv4_address_shaped (name))
-    return set_bucket_error (error, name, "bucket names must not look like an IP address");
+    return set_bucket_error (error, name, _("bucket names must not look like an IP address"));
 
   if (g_str_has_prefix (name, "xn--") || g_str_has_prefix (name, "sthree-") ||
       g_str_has_suffix (name, "-s3alias") || g_str_has_suffix (name, "--ol-s3"))
-    return set_bucket_error (error, name, "the name uses a prefix or suffix that S3 reserves");
+    return set_bucket_error (error, name, _("the name uses a prefix or suffix that S3 reserves"));
 
   return TRUE;
 }
@@ -228,14 +234,14 @@ key_is_valid (const char  *key,
   if (!g_utf8_validate (key, -1, NULL))
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                           "Invalid object key: it is not valid UTF-8");
+                           _("Invalid object key: it is not valid UTF-8"));
       return FALSE;
     }
 
   if (strlen (key) > S3DLIO_MAX_KEY_LENGTH)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                   "Invalid object key: it is %zu bytes long, S3 allows at most %d",
+                   _("Invalid object key: it is %zu bytes long, S3 allows at most %d"),
                    strlen (key), S3DLIO_MAX_KEY_LENGTH);
       return FALSE;
     }
@@ -277,7 +283,7 @@ parse_s3 (const char  *uri,
   if (bucket[0] == '\0')
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                   "Invalid URI “%s”: no bucket (expected s3://bucket/key)", uri);
+                   _("Invalid URI “%s”: no bucket (expected s3://bucket/key)"), uri);
       return NULL;
     }
 
@@ -298,8 +304,8 @@ parse_file (const char  *uri,
   if (rest[0] != '/')
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                   "Invalid URI “%s”: file URIs take an absolute path and no host "
-                   "(expected file:///path)", uri);
+                   _("Invalid URI “%s”: file URIs take an absolute path and no host "
+                      "(expected file:///path)"), uri);
       return NULL;
     }
 
@@ -334,14 +340,14 @@ s3dlio_uri_parse (const char  *uri,
   if (uri == NULL || uri[0] == '\0')
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                           "Invalid URI: it is empty");
+                           _("Invalid URI: it is empty"));
       return NULL;
     }
 
   if (!g_utf8_validate (uri, -1, NULL))
     {
       g_set_error_literal (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                           "Invalid URI: it is not valid UTF-8");
+                           _("Invalid URI: it is not valid UTF-8"));
       return NULL;
     }
 
@@ -349,7 +355,7 @@ s3dlio_uri_parse (const char  *uri,
   if (sep == NULL || sep == uri)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-                   "Invalid URI “%s”: no scheme (expected s3://bucket/key or file:///path)",
+                   _("Invalid URI “%s”: no scheme (expected s3://bucket/key or file:///path)"),
                    uri);
       return NULL;
     }
@@ -361,7 +367,7 @@ s3dlio_uri_parse (const char  *uri,
     return parse_file (uri, sep + 3, error);
 
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
-               "Invalid URI “%s”: unknown scheme “%s” (expected s3:// or file://)",
+               _("Invalid URI “%s”: unknown scheme “%s” (expected s3:// or file://)"),
                uri, scheme);
   return NULL;
 }

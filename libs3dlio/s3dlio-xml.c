@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include <libsoup/soup.h>
@@ -58,7 +59,15 @@ describe_roots (const char *const *roots)
     return g_strdup ("XML");
 
   for (gsize i = 0; roots[i] != NULL; i++)
-    g_string_append_printf (names, "%s<%s>", i == 0 ? "" : " or ", roots[i]);
+    {
+      if (i > 0)
+        {
+          /* Translators: joins the names of XML elements, as in
+           * "<ListBucketResult> or <Error>" */
+          g_string_append (names, _(" or "));
+        }
+      g_string_append_printf (names, "<%s>", roots[i]);
+    }
 
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
@@ -85,7 +94,7 @@ start_root (XmlReader   *reader,
   if (reader->root != NULL)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "a second document element <%s> after </%s>", name, reader->root);
+                   _("a second document element <%s> after </%s>"), name, reader->root);
       return FALSE;
     }
 
@@ -98,7 +107,8 @@ start_root (XmlReader   *reader,
       g_autofree char *expected = describe_roots (reader->handler->roots);
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "expected a %s document but the document element is <%s>",
+                   /* Translators: the expected root element(s), then the one found */
+                   _("expected a %s document but the document element is <%s>"),
                    expected, name);
       return FALSE;
     }
@@ -126,7 +136,7 @@ reader_start_element (GMarkupParseContext  *context,
   else if (reader->depth >= S3DLIO_XML_MAX_DEPTH)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "elements nested deeper than %d levels (<%s> in <%s/%s>)",
+                   _("elements nested deeper than %d levels (<%s> in <%s/%s>)"),
                    S3DLIO_XML_MAX_DEPTH, name, reader->root, reader->path->str);
       return;
     }
@@ -219,7 +229,9 @@ set_malformed (GError            **error,
   document = describe_roots (roots);
   clean = _s3dlio_error_sanitize_text (problem, -1, PROBLEM_MAX);
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-               "Malformed S3 %s response: %s", document, clean);
+               /* Translators: the expected root element(s), such as
+                * "<ListBucketResult>", then the problem */
+               _("Malformed S3 %s response: %s"), document, clean);
   return FALSE;
 }
 
@@ -261,13 +273,14 @@ _s3dlio_xml_parse (const char             *data,
       g_autofree char *document = describe_roots (handler->roots);
 
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                   "Empty response body where an S3 %s document was expected", document);
+                   /* Translators: the expected root element(s), such as "<ListBucketResult>" */
+                   _("Empty response body where an S3 %s document was expected"), document);
       return FALSE;
     }
 
   /* GMarkup stops silently at a NUL byte instead of failing. */
   if (memchr (data, '\0', len) != NULL)
-    return set_malformed (error, handler->roots, "the body holds a NUL byte");
+    return set_malformed (error, handler->roots, _("the body holds a NUL byte"));
 
   /* GMarkup reads nothing but UTF-8, yet invalid UTF-8 in a CDATA section
    * sets its error without stopping it (GLib 2.74, and still 2.86): the
@@ -275,7 +288,7 @@ _s3dlio_xml_parse (const char             *data,
    * over the first. So the whole body is checked first. */
   if (!g_utf8_validate_len (data, len, &invalid))
     {
-      g_autofree char *problem = g_strdup_printf ("invalid UTF-8 at byte %" G_GSIZE_FORMAT,
+      g_autofree char *problem = g_strdup_printf (_("invalid UTF-8 at byte %zu"),
                                                   (gsize) (invalid - data));
 
       return set_malformed (error, handler->roots, problem);
@@ -298,7 +311,7 @@ _s3dlio_xml_parse (const char             *data,
     {
       ok = FALSE;
       g_set_error_literal (&local_error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                           "no document element");
+                           _("no document element"));
     }
 
   g_string_free (reader.path, TRUE);
@@ -332,7 +345,9 @@ set_value_error (GError     **error,
   g_autofree char *quoted = _s3dlio_error_sanitize_text (text, -1, QUOTE_MAX);
 
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-               "<%s> “%s” is not %s", path, quoted, what);
+               /* Translators: an element path, its value, then what was expected,
+                * such as "a number" or "an ISO 8601 date" */
+               _("<%s> “%s” is not %s"), path, quoted, what);
   return FALSE;
 }
 
@@ -353,18 +368,18 @@ parse_uint64 (const char  *path,
   guint64 number = 0;
 
   if (*value == '\0')
-    return set_value_error (error, path, text, "a number");
+    return set_value_error (error, path, text, _("a number"));
 
   for (const char *p = value; *p != '\0'; p++)
     {
       guint digit;
 
       if (!g_ascii_isdigit (*p))
-        return set_value_error (error, path, text, "an unsigned decimal number");
+        return set_value_error (error, path, text, _("an unsigned decimal number"));
 
       digit = *p - '0';
       if (number > (max - digit) / 10)
-        return set_value_error (error, path, text, "a number in range");
+        return set_value_error (error, path, text, _("a number in range"));
       number = number * 10 + digit;
     }
 
@@ -400,7 +415,7 @@ parse_boolean (const char  *path,
   else if (g_ascii_strcasecmp (value, "false") == 0)
     *out = FALSE;
   else
-    return set_value_error (error, path, text, "“true” or “false”");
+    return set_value_error (error, path, text, _("“true” or “false”"));
 
   return TRUE;
 }
@@ -416,7 +431,7 @@ parse_date_time (const char  *path,
   GDateTime *date_time = g_date_time_new_from_iso8601 (value, utc);
 
   if (date_time == NULL)
-    return set_value_error (error, path, text, "an ISO 8601 date");
+    return set_value_error (error, path, text, _("an ISO 8601 date"));
 
   g_clear_pointer (out, g_date_time_unref);
   *out = date_time;
@@ -445,7 +460,7 @@ url_decode_plus (const char  *path,
 
           if (byte == '\0')
             {
-              set_value_error (error, path, text, "usable URL encoding (it encodes a NUL)");
+              set_value_error (error, path, text, _("usable URL encoding (it encodes a NUL)"));
               return NULL;
             }
           g_string_append_c (out, byte);
@@ -453,14 +468,14 @@ url_decode_plus (const char  *path,
         }
       else
         {
-          set_value_error (error, path, text, "valid URL encoding");
+          set_value_error (error, path, text, _("valid URL encoding"));
           return NULL;
         }
     }
 
   if (!g_utf8_validate_len (out->str, out->len, NULL))
     {
-      set_value_error (error, path, text, "URL-encoded UTF-8");
+      set_value_error (error, path, text, _("URL-encoded UTF-8"));
       return NULL;
     }
 
@@ -575,7 +590,7 @@ set_missing_error (GError     **error,
                    const char  *child)
 {
   g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-               "<%s> without a <%s>", element, child);
+               _("<%s> without a <%s>"), element, child);
   return FALSE;
 }
 
@@ -1086,7 +1101,7 @@ _s3dlio_xml_parse_initiate_multipart_upload (const char  *data,
 
   if (upload->upload_id == NULL || *upload->upload_id == '\0')
     {
-      set_malformed (error, initiate_roots, "<InitiateMultipartUploadResult> without an <UploadId>");
+      set_malformed (error, initiate_roots, _("<InitiateMultipartUploadResult> without an <UploadId>"));
       return NULL;
     }
 

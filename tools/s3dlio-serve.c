@@ -29,7 +29,7 @@ static const GOptionEntry entries[] = {
   { "fault", 0, 0, G_OPTION_ARG_STRING_ARRAY, &fault_specs,
     N_("Inject a fault, to test clients: KIND[,key=GLOB][,method=M][,ranged][,skip=N][,count=N]"
        "[,status=N][,code=S3CODE][,after=SIZE][,ms=N], KIND one of status, reset, stall, short-body, "
-       "wrong-content-range; may be repeated"), N_("SPEC") },
+       "wrong-content-range, delay; may be repeated"), N_("SPEC") },
   { NULL }
 };
 
@@ -147,7 +147,7 @@ parse_fault (const char  *spec,
   if (kind == NULL || kind->value == S3DLIO_FAULT_KIND_REPLACE_OBJECT)
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
-                   _("--fault “%s”: the kind must be status, reset, stall, short-body or wrong-content-range"),
+                   _("--fault “%s”: the kind must be status, reset, stall, short-body, wrong-content-range or delay"),
                    spec);
       return NULL;
     }
