@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import pty
+import random
 import re
 import select
 import selectors
@@ -248,6 +249,22 @@ def closed_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def port_to_listen_on():
+    """A free port below the kernel's ephemeral range (32768 and up), so
+    that no outgoing connection of a test running in parallel can take
+    it between this check and the server's bind()."""
+    rng = random.Random()
+    for _ in range(100):
+        port = rng.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("no free port between 20000 and 32000 in 100 tries")
 
 
 def no_progress(result):
@@ -1400,7 +1417,7 @@ def profiles_from_the_shared_files():
 
 @test
 def serve_on_a_given_port_and_address():
-    port = closed_port()
+    port = port_to_listen_on()
     server = Server(ROOT, "--port", str(port), "--address", "127.0.0.1")
     assert server.url == "http://127.0.0.1:%d" % port, server.url
     r = ok(run("ls", *server.options(), "s3://data/"))
