@@ -1021,12 +1021,18 @@ def mb_and_rb():
 def check_progress_lines(result, total, detail):
     """Every line drawn (they are separated by "\\r", end with "\\n") has
     the shape "DONE / TOTAL  P%  R GB/s  ETA M:SS  DETAIL", the percentage
-    never goes back and ends at 100. Returns [(line, percent)]."""
+    never goes back and ends at 100. Before the size is known (the first
+    response has not come, as under valgrind) a line may be only
+    "0 bytes  R GB/s  DETAIL"; such lines come first and are left out of
+    the result. Returns [(line, percent)]."""
     assert result.stderr.endswith("\n"), result
     shape = re.compile(r"(\d+ bytes?|\d+\.\d (kB|KiB|MiB)) / %s +(\d+)%% +\d+\.\d\d GB/s"
                        r" +ETA (\d+:\d\d|-:--) +(%s) *" % (re.escape(total), detail))
+    size_unknown = re.compile(r"0 bytes +\d+\.\d\d GB/s +(%s) *" % detail)
     drawn = []
     for line in result.stderr.rstrip("\n").split("\r")[1:]:
+        if not drawn and size_unknown.fullmatch(line):
+            continue
         match = shape.fullmatch(line)
         assert match, (line, result)
         drawn.append((line.rstrip(), int(match.group(3))))
