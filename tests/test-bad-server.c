@@ -303,21 +303,6 @@ assert_dir_empty (const char *path)
     g_error ("%s holds “%s” after a failed download", path, name);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /* Every download form against @reply: size-aware GET into memory, into a
  * file (which must not appear, nor any temporary file beside it), into a
  * caller's buffer, and one plain GET. Each must fail with @code and a message
@@ -355,7 +340,7 @@ assert_downloads_fail_full (GBytes      *reply,
   assert_message_has (error, fragment);
   g_clear_error (&error);
   assert_dir_empty (dir);
-  remove_dir (dir);
+  s3dlio_test_remove_tree (dir);
 
   {
     guint8 buffer[4096];

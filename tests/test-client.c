@@ -116,21 +116,6 @@ fixture_set_up (Fixture       *fx,
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
 {
@@ -139,7 +124,7 @@ fixture_tear_down (Fixture       *fx,
   g_clear_object (&fx->server);
   g_clear_object (&fx->config);
   g_clear_object (&fx->credentials);
-  remove_dir (fx->tmpdir);
+  s3dlio_test_remove_tree (fx->tmpdir);
   g_free (fx->tmpdir);
 }
 

@@ -2250,28 +2250,6 @@ test_copy_multipart_error_in_200 (void)
 /* }}} */
 /* {{{ Presigned URLs */
 
-static guint
-fetch (const char *method,
-       const char *url,
-       GBytes     *body,
-       GBytes    **response_body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) got = NULL;
-
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
-  got = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (response_body != NULL)
-    *response_body = g_steal_pointer (&got);
-
-  return soup_message_get_status (msg);
-}
-
 static void
 test_presign (Fixture       *fx,
               gconstpointer  data)
@@ -2296,19 +2274,19 @@ test_presign (Fixture       *fx,
   g_assert_null (strstr (url, "objects-secret-key-do-not-print"));
 
   /* Any HTTP client, no credentials. */
-  g_assert_cmpuint (fetch ("GET", url, NULL, &got), ==, 200);
+  g_assert_cmpuint (s3dlio_test_fetch ("GET", url, NULL, &got), ==, 200);
   g_assert_true (g_bytes_equal (got, want));
   g_clear_pointer (&got, g_bytes_unref);
 
   /* Not for another method. */
-  g_assert_cmpuint (fetch ("DELETE", url, NULL, NULL), ==, 403);
+  g_assert_cmpuint (s3dlio_test_fetch ("DELETE", url, NULL, NULL), ==, 403);
   g_assert_true (object_exists (fx, "bucket", "presigned/file name+1.txt"));
 
   /* Tampered: another signature, or another key. */
   tampered = g_strdup (url);
   signature = strstr (tampered, "X-Amz-Signature=") + strlen ("X-Amz-Signature=");
   signature[0] = signature[0] == 'a' ? 'b' : 'a';
-  g_assert_cmpuint (fetch ("GET", tampered, NULL, &got), ==, 403);
+  g_assert_cmpuint (s3dlio_test_fetch ("GET", tampered, NULL, &got), ==, 403);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "SignatureDoesNotMatch"));
   g_clear_pointer (&got, g_bytes_unref);
   g_free (tampered);
@@ -2319,12 +2297,12 @@ test_presign (Fixture       *fx,
     tampered = g_string_free (g_steal_pointer (&other), FALSE);
   }
   g_assert_cmpstr (tampered, !=, url);
-  g_assert_cmpuint (fetch ("GET", tampered, NULL, NULL), ==, 403);
+  g_assert_cmpuint (s3dlio_test_fetch ("GET", tampered, NULL, NULL), ==, 403);
 
   /* PUT. */
   put_url = s3dlio_client_presign (fx->client, upload, "PUT", 60, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (fetch ("PUT", put_url, want, NULL), ==, 200);
+  g_assert_cmpuint (s3dlio_test_fetch ("PUT", put_url, want, NULL), ==, 200);
   got = s3dlio_server_get_object_data (fx->server, "bucket", "presigned/upload");
   g_assert_nonnull (got);
   g_assert_true (g_bytes_equal (got, want));
@@ -2334,7 +2312,7 @@ test_presign (Fixture       *fx,
   g_assert_no_error (error);
   g_usleep (2100 * 1000);
   g_clear_pointer (&got, g_bytes_unref);
-  g_assert_cmpuint (fetch ("GET", short_url, NULL, &got), ==, 403);
+  g_assert_cmpuint (s3dlio_test_fetch ("GET", short_url, NULL, &got), ==, 403);
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (got, NULL), g_bytes_get_size (got), "AccessDenied"));
 
   /* What cannot be presigned. */

@@ -217,23 +217,6 @@ fixture_set_up (Fixture       *fx,
   g_assert_no_error (error);
 }
 
-/* Removes @path and everything below it. It would follow a symbolic link
- * to a directory: the tests make none. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_remove (path);
-}
-
 static void
 fixture_tear_down (Fixture       *fx,
                    gconstpointer  data)
@@ -242,7 +225,7 @@ fixture_tear_down (Fixture       *fx,
   g_clear_object (&fx->config);
   stop_s3rver (fx);
   if (fx->tmpdir != NULL)
-    remove_tree (fx->tmpdir);
+    s3dlio_test_remove_tree (fx->tmpdir);
   g_clear_pointer (&fx->tmpdir, g_free);
 }
 
@@ -1178,29 +1161,6 @@ test_list_foreach (Fixture       *fx,
 /* }}} */
 /* {{{ Presigned URLs */
 
-/* Sends @method to @url with a plain session, no credentials. */
-static guint
-fetch (const char *method,
-       const char *url,
-       GBytes     *body,
-       GBytes    **response_body)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr(GBytes) got = NULL;
-
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
-  got = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  if (response_body != NULL)
-    *response_body = g_steal_pointer (&got);
-
-  return soup_message_get_status (msg);
-}
-
 static gboolean
 bytes_contain (GBytes     *bytes,
                const char *needle)
@@ -1238,7 +1198,7 @@ test_presign (Fixture       *fx,
   url = s3dlio_client_presign (fx->client, uri, "GET", 600, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
-  g_assert_cmpuint (fetch ("GET", url, NULL, &got), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (s3dlio_test_fetch ("GET", url, NULL, &got), ==, SOUP_STATUS_OK);
   assert_same_bytes (content, got);
   g_clear_pointer (&got, g_bytes_unref);
 
@@ -1246,21 +1206,21 @@ test_presign (Fixture       *fx,
   stranger = g_string_new (url);
   g_assert_cmpuint (g_string_replace (stranger, "X-Amz-Credential=" S3RVER_KEY_ID,
                                       "X-Amz-Credential=STRANGER", 1), ==, 1);
-  g_assert_cmpuint (fetch ("GET", stranger->str, NULL, &got), ==, SOUP_STATUS_FORBIDDEN);
+  g_assert_cmpuint (s3dlio_test_fetch ("GET", stranger->str, NULL, &got), ==, SOUP_STATUS_FORBIDDEN);
   g_assert_true (bytes_contain (got, "InvalidAccessKeyId"));
   g_clear_pointer (&got, g_bytes_unref);
 
   /* PUT: the body is not signed, any will do. */
   put_url = s3dlio_client_presign (fx->client, upload, "PUT", 60, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (fetch ("PUT", put_url, uploaded, NULL), ==, SOUP_STATUS_OK);
+  g_assert_cmpuint (s3dlio_test_fetch ("PUT", put_url, uploaded, NULL), ==, SOUP_STATUS_OK);
   get_and_check (fx, bucket, "presigned/uploaded", uploaded);
 
   /* Expired: s3rver counts X-Amz-Expires from X-Amz-Date. */
   short_url = s3dlio_client_presign (fx->client, uri, "GET", 1, &error);
   g_assert_no_error (error);
   g_usleep (2100 * 1000);
-  g_assert_cmpuint (fetch ("GET", short_url, NULL, &got), ==, SOUP_STATUS_FORBIDDEN);
+  g_assert_cmpuint (s3dlio_test_fetch ("GET", short_url, NULL, &got), ==, SOUP_STATUS_FORBIDDEN);
   g_assert_true (bytes_contain (got, "AccessDenied"));
   g_assert_true (bytes_contain (got, "Request has expired"));
 }

@@ -97,24 +97,6 @@ fixture_set_up_directory (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -127,7 +109,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->host);
   if (f->root != NULL)
     {
-      remove_tree (f->root);
+      s3dlio_test_remove_tree (f->root);
       g_free (f->root);
     }
 }

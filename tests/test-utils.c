@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
 #include "test-utils.h"
 
 extern char **environ;
@@ -126,4 +129,44 @@ s3dlio_test_load_data (const char *first_element,
     g_error ("cannot read test data %s: %s", path, error->message);
 
   return g_bytes_new_take (contents, len);
+}
+
+void
+s3dlio_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        s3dlio_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+guint
+s3dlio_test_fetch (const char  *method,
+                   const char  *url,
+                   GBytes      *body,
+                   GBytes     **response_body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) got = NULL;
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+  got = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (response_body != NULL)
+    *response_body = g_steal_pointer (&got);
+
+  return soup_message_get_status (msg);
 }

@@ -26,4 +26,17 @@ char    *s3dlio_test_data_path     (const char  *first_element,
 GBytes  *s3dlio_test_load_data     (const char  *first_element,
                                     ...) G_GNUC_NULL_TERMINATED;
 
+/* Removes @path and everything below it, without following symbolic
+ * links; what cannot be removed is left. */
+void     s3dlio_test_remove_tree   (const char  *path);
+
+/* Sends @method to @url on a plain session, with no credentials (a
+ * presigned URL carries its own), and @body if not %NULL. Stores the
+ * response body in @response_body if not %NULL; fails the test on a
+ * transport error. Returns the HTTP status. */
+guint    s3dlio_test_fetch         (const char  *method,
+                                    const char  *url,
+                                    GBytes      *body,
+                                    GBytes     **response_body);
+
 G_END_DECLS
