@@ -66,7 +66,7 @@ typedef struct {
   guint64        offset;
   guint64        length;          /* G_MAXUINT64 while unknown */
   guint          attempt;
-  gboolean       tried_plain;     /* the 416 fallback for empty objects */
+  gboolean       tried_plain;     /* the fallback for empty objects (416) */
   guint          region_changes;  /* signed again for the bucket's region */
 
   /* The attempt under way. */
@@ -1177,6 +1177,19 @@ error_body_read_cb (GObject      *source,
   attempt_failed (part, error);
 }
 
+/* s3rver answers a ranged GET of an empty object with 206 and
+ * `Content-Range: bytes 0-0/0`, a byte the object does not have, and a
+ * Content-Length of 1 with no body: its answer to a plain GET is sound. */
+static gboolean
+says_object_is_empty (SoupMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                    "Content-Range");
+
+  return soup_message_get_status (msg) == SOUP_STATUS_PARTIAL_CONTENT &&
+         value != NULL && g_str_has_prefix (value, "bytes ") && g_str_has_suffix (value, "/0");
+}
+
 static void
 sent_cb (GObject      *source,
          GAsyncResult *result,
@@ -1198,8 +1211,8 @@ sent_cb (GObject      *source,
   part->headers_us = part->last_activity_us = g_get_monotonic_time ();
   status = soup_message_get_status (part->msg);
 
-  if (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE &&
-      part->kind == PART_PROBE_RANGED && part->offset == 0 && !part->tried_plain)
+  if (part->kind == PART_PROBE_RANGED && part->offset == 0 && !part->tried_plain &&
+      (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE || says_object_is_empty (part->msg)))
     {
       /* S3 answers a ranged GET of an empty object with 416: fetch it
        * plainly instead. This does not count as a retry. */

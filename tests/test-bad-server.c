@@ -27,6 +27,7 @@ typedef struct {
   GThread         *thread;
   char            *url;
   GBytes          *reply;     /* NULL: close without answering */
+  GBytes          *first_reply; /* if set, the first connection's, instead */
   guint64          filler;    /* bytes of 'x' sent after the reply */
   guint64          filler_sent;
   guint            connections_served;
@@ -102,6 +103,7 @@ serve_connection (RawServer         *server,
                   GSocketConnection *connection)
 {
   GSocket *socket = g_socket_connection_get_socket (connection);
+  GBytes *reply = server->reply;
   g_autofree char *request = NULL;
 
   g_socket_set_timeout (socket, SOCKET_TIMEOUT_S);
@@ -114,10 +116,12 @@ serve_connection (RawServer         *server,
   g_mutex_unlock (&server->mutex);
 
   /* Errors are expected: the client may give up on the reply midway. */
-  if (server->reply != NULL)
+  if (server->connections_served == 0 && server->first_reply != NULL)
+    reply = server->first_reply;
+  if (reply != NULL)
     {
       gsize size;
-      const char *data = g_bytes_get_data (server->reply, &size);
+      const char *data = g_bytes_get_data (reply, &size);
       gsize sent = 0;
 
       while (sent < size)
@@ -129,7 +133,7 @@ serve_connection (RawServer         *server,
           sent += n;
         }
     }
-  if (server->reply != NULL && server->filler > 0)
+  if (reply != NULL && server->filler > 0)
     send_filler (server, socket);
   g_socket_shutdown (socket, FALSE, TRUE, NULL);
 }
@@ -189,6 +193,7 @@ raw_server_free (RawServer *server)
   g_object_unref (server->listener);
   g_object_unref (server->cancellable);
   g_clear_pointer (&server->reply, g_bytes_unref);
+  g_clear_pointer (&server->first_reply, g_bytes_unref);
   g_ptr_array_unref (server->requests);
   g_mutex_clear (&server->mutex);
   g_free (server->url);
@@ -551,6 +556,59 @@ test_206_other_range (void)
                               S3DLIO_ERROR_MALFORMED_RESPONSE, "Expected HTTP 200 but got 206");
 }
 
+/* s3rver's answer to a ranged GET of an empty object: 206, a range of a
+ * byte the object does not have, and a Content-Length of 1 with no body.
+ * The client asks again plainly, as after S3's 416. */
+static void
+test_206_empty_object (void)
+{
+  g_autoptr(GBytes) ranged = reply_new ("206 Partial Content",
+                                        "Content-Range: bytes 0-0/0\r\n"
+                                        "Content-Length: 1\r\nETag: \"e\"\r\n",
+                                        "");
+  g_autoptr(GBytes) plain = reply_new ("200 OK", "Content-Length: 0\r\nETag: \"e\"\r\n", "");
+  g_autoptr(RawServer) server = raw_server_new (plain);
+  g_autoptr(S3dlioClient) client = client_new (server);
+  g_autoptr(S3dlioUri) uri = object_uri ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 1;
+
+  server->first_reply = g_bytes_ref (ranged);
+  got = s3dlio_client_get (client, uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (got);
+  g_assert_cmpuint (g_bytes_get_size (got), ==, 0);
+  g_assert_cmpuint (raw_server_count_requests (server, "GET"), ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (server->requests, 0), "Range: bytes=0-"));
+  g_assert_null (strstr (g_ptr_array_index (server->requests, 1), "Range:"));
+
+  dir = g_dir_make_tmp ("s3dlio-bad-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "object.bin", NULL);
+  g_assert_true (s3dlio_client_get_to_file (client, uri, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, 0);
+  s3dlio_test_remove_tree (dir);
+}
+
+/* The same range twice: the object cannot be both empty and ranged. */
+static void
+test_206_empty_object_twice (void)
+{
+  g_autoptr(GBytes) reply = reply_new ("206 Partial Content",
+                                       "Content-Range: bytes 0-0/0\r\n"
+                                       "Content-Length: 1\r\nETag: \"e\"\r\n",
+                                       "x");
+
+  assert_downloads_fail_full (reply, S3DLIO_ERROR_MALFORMED_RESPONSE, "Expected HTTP 200 but got 206",
+                              S3DLIO_ERROR_MALFORMED_RESPONSE, "Expected HTTP 200 but got 206");
+}
+
 static void
 test_206_truncated (void)
 {
@@ -887,6 +945,8 @@ main (int   argc,
   g_test_add_func ("/bad-server/range/empty-200", test_empty_200_for_range);
   g_test_add_func ("/bad-server/range/206-without-content-range", test_206_without_content_range);
   g_test_add_func ("/bad-server/range/206-other-range", test_206_other_range);
+  g_test_add_func ("/bad-server/range/206-empty-object", test_206_empty_object);
+  g_test_add_func ("/bad-server/range/206-empty-object-twice", test_206_empty_object_twice);
   g_test_add_func ("/bad-server/range/206-truncated", test_206_truncated);
   g_test_add_func ("/bad-server/range/200-truncated", test_200_truncated);
   g_test_add_func ("/bad-server/headers/huge", test_huge_header);
