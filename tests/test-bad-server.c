@@ -436,6 +436,55 @@ test_html_list (void)
   assert_message_has (error, "text/html");
 }
 
+/* A page of ListObjectsV2 that says more follow, with @token_element. */
+static GBytes *
+truncated_list_reply (const char *token_element)
+{
+  g_autofree char *body = g_strdup_printf ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                           "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                                           "<Name>bucket</Name><Prefix>dir/</Prefix><KeyCount>1</KeyCount>"
+                                           "<MaxKeys>1</MaxKeys><IsTruncated>true</IsTruncated>%s"
+                                           "<Contents><Key>dir/a</Key><Size>1</Size></Contents>"
+                                           "</ListBucketResult>\n", token_element);
+  g_autofree char *headers = g_strdup_printf ("Content-Type: application/xml\r\n"
+                                              "Content-Length: %zu\r\n", strlen (body));
+
+  return reply_new ("200 OK", headers, body);
+}
+
+/* A truncated page without a token, or with the token of the page before:
+ * the listing would never end, so it fails, after one page or two. */
+static void
+test_list_without_new_token (void)
+{
+  const struct {
+    const char *token_element;
+    guint       requests;
+  } cases[] = {
+    { "", 1 },
+    { "<NextContinuationToken></NextContinuationToken>", 1 },
+    { "<NextContinuationToken>same</NextContinuationToken>", 2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) reply = truncated_list_reply (cases[i].token_element);
+      g_autoptr(RawServer) server = raw_server_new (reply);
+      g_autoptr(S3dlioClient) client = client_new (server);
+      g_autoptr(S3dlioUri) uri = s3dlio_uri_parse ("s3://bucket/dir/", NULL);
+      g_autoptr(S3dlioObjectList) list = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%s", cases[i].token_element);
+      list = s3dlio_client_list_all (client, uri, NULL, NULL, &error);
+      g_assert_null (list);
+      g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+      assert_message_has (error, "s3://bucket/dir/");
+      assert_message_has (error, "NextContinuationToken");
+      g_assert_cmpuint (raw_server_count_requests (server, "GET"), ==, cases[i].requests);
+    }
+}
+
 static void
 test_html_list_model (void)
 {
@@ -939,6 +988,7 @@ main (int   argc,
   g_test_add_func ("/bad-server/html/stat", test_html_stat);
   g_test_add_func ("/bad-server/html/list", test_html_list);
   g_test_add_func ("/bad-server/html/list-model", test_html_list_model);
+  g_test_add_func ("/bad-server/list/without-new-token", test_list_without_new_token);
   g_test_add_func ("/bad-server/html/list-buckets", test_html_list_buckets);
   g_test_add_func ("/bad-server/html/delete-many", test_html_delete_many);
   g_test_add_func ("/bad-server/html/put", test_html_put);
