@@ -864,4 +864,21 @@ s3dlio_inspector_browser_get_model (S3dlioInspectorBrowser *self)
   return G_LIST_MODEL (self->selection);
 }
 
+/* The buckets ListBuckets gave (S3dlioBucketInfo), or %NULL before it
+ * answered or when it failed. */
+GListModel *
+s3dlio_inspector_browser_get_buckets (S3dlioInspectorBrowser *self)
+{
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_BROWSER (self), NULL);
+  return self->buckets;
+}
+
+/* The view itself: its columns sort the model, folders always first. */
+GtkColumnView *
+s3dlio_inspector_browser_get_column_view (S3dlioInspectorBrowser *self)
+{
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_BROWSER (self), NULL);
+  return self->column_view;
+}
+
 /* }}} */

@@ -27,6 +27,8 @@ void              s3dlio_inspector_browser_reload            (S3dlioInspectorBro
 void              s3dlio_inspector_browser_focus_filter      (S3dlioInspectorBrowser *self);
 S3dlioObjectList *s3dlio_inspector_browser_get_list          (S3dlioInspectorBrowser *self);
 GListModel       *s3dlio_inspector_browser_get_model         (S3dlioInspectorBrowser *self);
+GListModel       *s3dlio_inspector_browser_get_buckets       (S3dlioInspectorBrowser *self);
+GtkColumnView    *s3dlio_inspector_browser_get_column_view   (S3dlioInspectorBrowser *self);
 S3dlioObjectInfo *s3dlio_inspector_browser_get_selected_item (S3dlioInspectorBrowser *self);
 S3dlioUri        *s3dlio_inspector_browser_dup_selected_uri  (S3dlioInspectorBrowser *self);
 gboolean          s3dlio_inspector_browser_select_key        (S3dlioInspectorBrowser *self,

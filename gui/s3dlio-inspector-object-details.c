@@ -366,3 +366,59 @@ s3dlio_inspector_object_details_get_loading (S3dlioInspectorObjectDetails *self)
   g_return_val_if_fail (S3DLIO_INSPECTOR_IS_OBJECT_DETAILS (self), FALSE);
   return gtk_spinner_get_spinning (self->spinner);
 }
+
+/**
+ * s3dlio_inspector_object_details_get_field:
+ * @self: the details pane
+ * @title: a row's title as shown, such as "Size"
+ *
+ * Returns: (nullable): the text the pane shows in the row titled @title,
+ *   or %NULL if it shows no such row
+ */
+const char *
+s3dlio_inspector_object_details_get_field (S3dlioInspectorObjectDetails *self,
+                                           const char                   *title)
+{
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_OBJECT_DETAILS (self), NULL);
+  g_return_val_if_fail (title != NULL, NULL);
+
+  for (guint row = 0; row < self->n_rows; row++)
+    {
+      GtkWidget *title_label = gtk_grid_get_child_at (self->grid, 0, row);
+      GtkWidget *value_label = gtk_grid_get_child_at (self->grid, 1, row);
+
+      if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (title_label)), title) == 0)
+        return gtk_label_get_label (GTK_LABEL (value_label));
+    }
+  return NULL;
+}
+
+/**
+ * s3dlio_inspector_object_details_get_metadata_value:
+ * @self: the details pane
+ * @name: a user metadata name, without `x-amz-meta-`
+ *
+ * Returns: (nullable): the value the metadata list shows for @name, or
+ *   %NULL if it shows no such entry
+ */
+const char *
+s3dlio_inspector_object_details_get_metadata_value (S3dlioInspectorObjectDetails *self,
+                                                    const char                   *name)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_OBJECT_DETAILS (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->metadata_list, i)) != NULL; i++)
+    {
+      /* See show_metadata(): a box with the name, then the value. */
+      GtkWidget *box = gtk_list_box_row_get_child (row);
+      GtkWidget *name_label = gtk_widget_get_first_child (box);
+      GtkWidget *value_label = gtk_widget_get_next_sibling (name_label);
+
+      if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (name_label)), name) == 0)
+        return gtk_label_get_label (GTK_LABEL (value_label));
+    }
+  return NULL;
+}

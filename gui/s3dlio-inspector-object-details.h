@@ -21,5 +21,9 @@ void              s3dlio_inspector_object_details_set_object (S3dlioInspectorObj
                                                               S3dlioObjectInfo             *info);
 S3dlioObjectInfo *s3dlio_inspector_object_details_get_object  (S3dlioInspectorObjectDetails *self);
 gboolean          s3dlio_inspector_object_details_get_loading (S3dlioInspectorObjectDetails *self);
+const char       *s3dlio_inspector_object_details_get_field   (S3dlioInspectorObjectDetails *self,
+                                                               const char                   *title);
+const char       *s3dlio_inspector_object_details_get_metadata_value (S3dlioInspectorObjectDetails *self,
+                                                                      const char                   *name);
 
 G_END_DECLS

@@ -339,3 +339,13 @@ s3dlio_inspector_transfer_map_get_n_retried (S3dlioInspectorTransferMap *self)
       count++;
   return count;
 }
+
+/* Whether part @index was seen waiting for a retry: the mark it keeps. */
+gboolean
+s3dlio_inspector_transfer_map_get_retried (S3dlioInspectorTransferMap *self,
+                                           guint                       index)
+{
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_TRANSFER_MAP (self), FALSE);
+
+  return index < self->retried->len && self->retried->data[index];
+}

@@ -22,5 +22,7 @@ guint      s3dlio_inspector_transfer_map_get_n_parts (S3dlioInspectorTransferMap
 guint      s3dlio_inspector_transfer_map_count       (S3dlioInspectorTransferMap *self,
                                                       S3dlioPartState             state);
 guint      s3dlio_inspector_transfer_map_get_n_retried (S3dlioInspectorTransferMap *self);
+gboolean   s3dlio_inspector_transfer_map_get_retried   (S3dlioInspectorTransferMap *self,
+                                                        guint                       index);
 
 G_END_DECLS

@@ -380,3 +380,48 @@ s3dlio_inspector_transfer_panel_get_map (S3dlioInspectorTransferPanel *self)
   g_return_val_if_fail (S3DLIO_INSPECTOR_IS_TRANSFER_PANEL (self), NULL);
   return self->map;
 }
+
+/**
+ * s3dlio_inspector_transfer_panel_get_total:
+ * @self: a panel
+ * @total: which total
+ *
+ * Returns: the text the panel shows for @total, "—" before the first report
+ */
+const char *
+s3dlio_inspector_transfer_panel_get_total (S3dlioInspectorTransferPanel *self,
+                                           S3dlioInspectorTotal          total)
+{
+  GtkLabel *label = NULL;
+
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_TRANSFER_PANEL (self), NULL);
+
+  switch (total)
+    {
+    case S3DLIO_INSPECTOR_TOTAL_BYTES:
+      label = self->bytes_label;
+      break;
+    case S3DLIO_INSPECTOR_TOTAL_ELAPSED:
+      label = self->elapsed_label;
+      break;
+    case S3DLIO_INSPECTOR_TOTAL_AVERAGE:
+      label = self->average_label;
+      break;
+    case S3DLIO_INSPECTOR_TOTAL_PEAK:
+      label = self->peak_label;
+      break;
+    case S3DLIO_INSPECTOR_TOTAL_REQUESTS:
+      label = self->requests_label;
+      break;
+    case S3DLIO_INSPECTOR_TOTAL_RETRIES:
+      label = self->retries_label;
+      break;
+    case S3DLIO_INSPECTOR_TOTAL_PARTS:
+      label = self->parts_label;
+      break;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  return gtk_label_get_label (label);
+}

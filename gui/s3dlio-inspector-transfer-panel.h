@@ -17,6 +17,17 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (S3dlioInspectorTransferPanel, s3dlio_inspector_transfer_panel,
                       S3DLIO_INSPECTOR, TRANSFER_PANEL, GtkWidget)
 
+/* The totals beside the graph. */
+typedef enum {
+  S3DLIO_INSPECTOR_TOTAL_BYTES,
+  S3DLIO_INSPECTOR_TOTAL_ELAPSED,
+  S3DLIO_INSPECTOR_TOTAL_AVERAGE,
+  S3DLIO_INSPECTOR_TOTAL_PEAK,
+  S3DLIO_INSPECTOR_TOTAL_REQUESTS,
+  S3DLIO_INSPECTOR_TOTAL_RETRIES,
+  S3DLIO_INSPECTOR_TOTAL_PARTS,
+} S3dlioInspectorTotal;
+
 void                            s3dlio_inspector_transfer_panel_set_transfer (S3dlioInspectorTransferPanel *self,
                                                                               S3dlioTransfer               *transfer,
                                                                               const char                   *title);
@@ -25,5 +36,7 @@ void                            s3dlio_inspector_transfer_panel_finish       (S3
                                                                               const GError                 *error);
 S3dlioInspectorThroughputGraph *s3dlio_inspector_transfer_panel_get_graph    (S3dlioInspectorTransferPanel *self);
 S3dlioInspectorTransferMap     *s3dlio_inspector_transfer_panel_get_map      (S3dlioInspectorTransferPanel *self);
+const char                     *s3dlio_inspector_transfer_panel_get_total    (S3dlioInspectorTransferPanel *self,
+                                                                              S3dlioInspectorTotal          total);
 
 G_END_DECLS

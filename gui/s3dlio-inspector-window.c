@@ -105,6 +105,7 @@ update_actions (S3dlioInspectorWindow *self)
 
   set_enabled (self, "fetch", has_object && !busy);
   set_enabled (self, "save", has_object && !busy);
+  set_enabled (self, "save-to", has_object && !busy);
   set_enabled (self, "cancel", busy);
   gtk_widget_set_visible (self->cancel_button, busy);
   set_enabled (self, "sweep", has_object);
@@ -263,7 +264,20 @@ chooser_response_cb (S3dlioInspectorWindow *self,
       show_toast (self, _("Objects can only be saved to local files"));
       return;
     }
-  s3dlio_inspector_window_fetch (self, path);
+  g_action_group_activate_action (G_ACTION_GROUP (self), "save-to", g_variant_new_bytestring (path));
+}
+
+/* win.save-to: the file chooser's answer, a file name. Tests answer for
+ * the chooser through it. */
+static void
+save_to_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  const char *path = g_variant_get_bytestring (parameter);
+
+  if (*path != '\0')
+    s3dlio_inspector_window_fetch (S3DLIO_INSPECTOR_WINDOW (user_data), path);
 }
 
 static void
@@ -658,6 +672,7 @@ static const GActionEntry window_actions[] = {
   { "connect-demo", connect_demo_action },
   { "fetch", fetch_action },
   { "save", save_action },
+  { "save-to", save_to_action, "ay" },
   { "cancel", cancel_action },
   { "sweep", sweep_action },
   { "reload", reload_action },
@@ -747,6 +762,14 @@ s3dlio_inspector_window_get_knobs_panel (S3dlioInspectorWindow *self)
 {
   g_return_val_if_fail (S3DLIO_INSPECTOR_IS_WINDOW (self), NULL);
   return self->knobs_panel;
+}
+
+/* The file chooser win.save opened, until it is answered. */
+GtkFileChooserNative *
+s3dlio_inspector_window_get_save_chooser (S3dlioInspectorWindow *self)
+{
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_WINDOW (self), NULL);
+  return self->chooser;
 }
 
 /* }}} */

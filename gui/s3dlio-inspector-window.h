@@ -37,5 +37,6 @@ S3dlioInspectorBrowser       *s3dlio_inspector_window_get_browser          (S3dl
 S3dlioInspectorObjectDetails *s3dlio_inspector_window_get_details          (S3dlioInspectorWindow      *self);
 S3dlioInspectorTransferPanel *s3dlio_inspector_window_get_transfer_panel   (S3dlioInspectorWindow      *self);
 S3dlioInspectorKnobsPanel    *s3dlio_inspector_window_get_knobs_panel      (S3dlioInspectorWindow      *self);
+GtkFileChooserNative         *s3dlio_inspector_window_get_save_chooser     (S3dlioInspectorWindow      *self);
 
 G_END_DECLS
