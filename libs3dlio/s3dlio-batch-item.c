@@ -29,6 +29,7 @@ struct _S3dlioBatchItem
   char                *path;
   guint64              size;
   S3dlioTransferState  state;
+  guint                index;
   GError              *error;
   S3dlioTransfer      *transfer;
 };
@@ -347,4 +348,17 @@ _s3dlio_batch_item_set_transfer (S3dlioBatchItem *self,
 {
   if (g_set_object (&self->transfer, transfer))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRANSFER]);
+}
+
+guint
+_s3dlio_batch_item_get_index (S3dlioBatchItem *self)
+{
+  return self->index;
+}
+
+void
+_s3dlio_batch_item_set_index (S3dlioBatchItem *self,
+                              guint            index)
+{
+  self->index = index;
 }

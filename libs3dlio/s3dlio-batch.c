@@ -35,6 +35,12 @@
  * [signal@S3dlio.Batch::item-finished] follow them one by one, which is
  * what a command line tool prints and a window shows.
  *
+ * Each object done stays in the items with its transfer, under a
+ * kilobyte each, so that a window can show the whole batch. A program that
+ * only prints them turns [property@S3dlio.Batch:keep-finished] off: the
+ * memory of a batch then no longer grows with the objects it copies, and
+ * only the failures are left in the items at the end.
+ *
  * A batch runs once.
  */
 
@@ -49,10 +55,12 @@ struct _S3dlioBatch
   char                *directory;
   guint                max_concurrent;
   gboolean             keep_going;
+  gboolean             keep_finished;
   guint                progress_interval;
 
   GListStore          *items;
-  GPtrArray           *running;          /* S3dlioBatchItem */
+  GArray              *running;          /* Running, the items under way */
+  guint                n_dropped;        /* items done and removed */
   guint64              finished_bytes;
 
   S3dlioTransferState  state;
@@ -69,6 +77,16 @@ struct _S3dlioBatch
   gint64               start_time;
 };
 
+/* An item under way, and where it is in the items model, so that dropping
+ * it costs no search. Items start in the order of the model, so when one
+ * starts, every item dropped so far was before it; from then on, its
+ * position is kept up to date as the items before it are dropped. */
+typedef struct {
+  S3dlioBatchItem *item;
+  guint            position;
+  gboolean         finishing;   /* counted as ended, item-finished under way */
+} Running;
+
 G_DEFINE_FINAL_TYPE (S3dlioBatch, s3dlio_batch, G_TYPE_OBJECT)
 
 enum {
@@ -77,6 +95,7 @@ enum {
   PROP_DIRECTORY,
   PROP_MAX_CONCURRENT,
   PROP_KEEP_GOING,
+  PROP_KEEP_FINISHED,
   PROP_PROGRESS_INTERVAL,
   PROP_STATE,
   PROP_N_OBJECTS,
@@ -119,7 +138,7 @@ s3dlio_batch_finalize (GObject *object)
   g_clear_object (&self->prefix);
   g_clear_pointer (&self->directory, g_free);
   g_clear_object (&self->items);
-  g_clear_pointer (&self->running, g_ptr_array_unref);
+  g_clear_pointer (&self->running, g_array_unref);
 
   G_OBJECT_CLASS (s3dlio_batch_parent_class)->finalize (object);
 }
@@ -145,6 +164,9 @@ s3dlio_batch_get_property (GObject    *object,
       break;
     case PROP_KEEP_GOING:
       g_value_set_boolean (value, self->keep_going);
+      break;
+    case PROP_KEEP_FINISHED:
+      g_value_set_boolean (value, self->keep_finished);
       break;
     case PROP_PROGRESS_INTERVAL:
       g_value_set_uint (value, self->progress_interval);
@@ -202,6 +224,9 @@ s3dlio_batch_set_property (GObject      *object,
       break;
     case PROP_KEEP_GOING:
       s3dlio_batch_set_keep_going (self, g_value_get_boolean (value));
+      break;
+    case PROP_KEEP_FINISHED:
+      s3dlio_batch_set_keep_finished (self, g_value_get_boolean (value));
       break;
     case PROP_PROGRESS_INTERVAL:
       s3dlio_batch_set_progress_interval (self, g_value_get_uint (value));
@@ -269,6 +294,23 @@ s3dlio_batch_class_init (S3dlioBatchClass *klass)
     g_param_spec_boolean ("keep-going", NULL, NULL, TRUE, OPTION_FLAGS);
 
   /**
+   * S3dlioBatch:keep-finished:
+   *
+   * Whether the objects done stay in [method@S3dlio.Batch.get_items] (the
+   * default), each with its [class@S3dlio.Transfer]: what a window that
+   * shows the whole batch wants, at under a kilobyte per object.
+   *
+   * When %FALSE, an object done is removed from the items right after
+   * [signal@S3dlio.Batch::item-finished] was emitted for it, and only the
+   * counters remember it: what the batch holds no longer grows with the
+   * objects done. Objects that failed or were cancelled stay, so that they
+   * can be reported at the end, and so do the ones not started yet. A
+   * change while the batch runs applies to the objects that finish next.
+   */
+  properties[PROP_KEEP_FINISHED] =
+    g_param_spec_boolean ("keep-finished", NULL, NULL, TRUE, OPTION_FLAGS);
+
+  /**
    * S3dlioBatch:progress-interval:
    *
    * How often, in milliseconds, the counters are refreshed and
@@ -293,7 +335,8 @@ s3dlio_batch_class_init (S3dlioBatchClass *klass)
    * S3dlioBatch:n-objects:
    *
    * How many objects the batch holds, once the source was listed (0
-   * before). Refused keys count.
+   * before). Refused keys count, and so do the objects done that
+   * [property@S3dlio.Batch:keep-finished] dropped from the items.
    */
   properties[PROP_N_OBJECTS] =
     g_param_spec_uint ("n-objects", NULL, NULL, 0, G_MAXUINT, 0, STATUS_FLAGS);
@@ -409,13 +452,23 @@ s3dlio_batch_class_init (S3dlioBatchClass *klass)
 }
 
 static void
+clear_running (gpointer data)
+{
+  Running *running = data;
+
+  g_clear_object (&running->item);
+}
+
+static void
 s3dlio_batch_init (S3dlioBatch *self)
 {
   self->max_concurrent = DEFAULT_MAX_CONCURRENT;
   self->keep_going = TRUE;
+  self->keep_finished = TRUE;
   self->progress_interval = DEFAULT_PROGRESS_INTERVAL_MS;
   self->items = g_list_store_new (S3DLIO_TYPE_BATCH_ITEM);
-  self->running = g_ptr_array_new_with_free_func (g_object_unref);
+  self->running = g_array_new (FALSE, FALSE, sizeof (Running));
+  g_array_set_clear_func (self->running, clear_running);
 }
 
 /**
@@ -547,6 +600,44 @@ s3dlio_batch_set_keep_going (S3dlioBatch *self,
 }
 
 /**
+ * s3dlio_batch_get_keep_finished:
+ * @self: a #S3dlioBatch
+ *
+ * Gets the value of [property@S3dlio.Batch:keep-finished].
+ *
+ * Returns: the value of [property@S3dlio.Batch:keep-finished]
+ */
+gboolean
+s3dlio_batch_get_keep_finished (S3dlioBatch *self)
+{
+  g_return_val_if_fail (S3DLIO_IS_BATCH (self), TRUE);
+
+  return self->keep_finished;
+}
+
+/**
+ * s3dlio_batch_set_keep_finished:
+ * @self: a #S3dlioBatch
+ * @keep_finished: whether the objects done stay in the items
+ *
+ * Sets [property@S3dlio.Batch:keep-finished]. A change while the batch
+ * runs applies to the objects that finish next.
+ */
+void
+s3dlio_batch_set_keep_finished (S3dlioBatch *self,
+                                gboolean     keep_finished)
+{
+  g_return_if_fail (S3DLIO_IS_BATCH (self));
+
+  keep_finished = !!keep_finished;
+  if (self->keep_finished == keep_finished)
+    return;
+
+  self->keep_finished = keep_finished;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEP_FINISHED]);
+}
+
+/**
  * s3dlio_batch_get_progress_interval:
  * @self: a #S3dlioBatch
  *
@@ -589,7 +680,9 @@ s3dlio_batch_set_progress_interval (S3dlioBatch *self,
  * @self: a #S3dlioBatch
  *
  * Gets the objects of the batch, in key order, filled in one go once the
- * source was listed.
+ * source was listed. Without [property@S3dlio.Batch:keep-finished], the
+ * objects done are removed from it as they finish: at the end, it holds
+ * the ones that failed, were cancelled or never started.
  *
  * Returns: (transfer none): a [iface@Gio.ListModel] of
  *   [class@S3dlio.BatchItem]
@@ -766,10 +859,10 @@ refresh_bytes (S3dlioBatch *self)
 
   for (guint i = 0; i < self->running->len; i++)
     {
-      S3dlioBatchItem *item = g_ptr_array_index (self->running, i);
-      S3dlioTransfer *transfer = s3dlio_batch_item_get_transfer (item);
+      Running *running = &g_array_index (self->running, Running, i);
+      S3dlioTransfer *transfer = s3dlio_batch_item_get_transfer (running->item);
 
-      if (transfer != NULL)
+      if (transfer != NULL && !running->finishing)
         bytes += s3dlio_transfer_get_bytes_done (transfer);
     }
 
@@ -822,14 +915,16 @@ void
 _s3dlio_batch_set_items (S3dlioBatch *self,
                          GPtrArray   *items)
 {
-  g_autoptr(GPtrArray) owned = items;
   guint64 total = 0;
   guint refused = 0;
+
+  g_return_if_fail (g_list_model_get_n_items (G_LIST_MODEL (self->items)) == 0);
 
   for (guint i = 0; i < items->len; i++)
     {
       S3dlioBatchItem *item = g_ptr_array_index (items, i);
 
+      _s3dlio_batch_item_set_index (item, i);
       total += s3dlio_batch_item_get_size (item);
       if (s3dlio_batch_item_get_state (item) == S3DLIO_TRANSFER_STATE_FAILED)
         refused++;
@@ -856,10 +951,47 @@ void
 _s3dlio_batch_item_started (S3dlioBatch     *self,
                             S3dlioBatchItem *item)
 {
-  g_ptr_array_add (self->running, g_object_ref (item));
+  /* Every item dropped so far started before this one, so came before it
+   * in the model. */
+  Running running = {
+    g_object_ref (item),
+    _s3dlio_batch_item_get_index (item) - self->n_dropped,
+    FALSE,
+  };
+
+  g_array_append_val (self->running, running);
   _s3dlio_batch_item_set_state (item, S3DLIO_TRANSFER_STATE_RUNNING);
   SET_AND_NOTIFY (objects_in_flight, self->objects_in_flight + 1, PROP_OBJECTS_IN_FLIGHT);
   g_signal_emit (self, signals[ITEM_STARTED], 0, item);
+}
+
+static guint
+find_running (S3dlioBatch     *self,
+              S3dlioBatchItem *item)
+{
+  for (guint i = 0; i < self->running->len; i++)
+    if (g_array_index (self->running, Running, i).item == item)
+      return i;
+
+  return G_MAXUINT;
+}
+
+/* Removes the item at @position from the model; the running items after
+ * it move up by one. */
+static void
+drop_item (S3dlioBatch *self,
+           guint        position)
+{
+  for (guint i = 0; i < self->running->len; i++)
+    {
+      Running *running = &g_array_index (self->running, Running, i);
+
+      if (running->position > position)
+        running->position--;
+    }
+
+  self->n_dropped++;
+  g_list_store_remove (self->items, position);
 }
 
 void
@@ -869,8 +1001,14 @@ _s3dlio_batch_item_finished (S3dlioBatch     *self,
 {
   g_autoptr(S3dlioBatchItem) ref = g_object_ref (item);
   S3dlioTransfer *transfer = s3dlio_batch_item_get_transfer (item);
+  guint index = find_running (self, item);
+  guint position;
 
-  g_ptr_array_remove (self->running, item);
+  g_return_if_fail (index != G_MAXUINT);
+
+  /* It stays among the running ones, where its position is kept up to
+   * date, until the handlers of item-finished (which may end others) ran. */
+  g_array_index (self->running, Running, index).finishing = TRUE;
 
   g_object_freeze_notify (G_OBJECT (self));
   SET_AND_NOTIFY (objects_in_flight, self->objects_in_flight - 1, PROP_OBJECTS_IN_FLIGHT);
@@ -896,6 +1034,12 @@ _s3dlio_batch_item_finished (S3dlioBatch     *self,
     _s3dlio_batch_item_set_state (item, S3DLIO_TRANSFER_STATE_FAILED);
 
   g_signal_emit (self, signals[ITEM_FINISHED], 0, item);
+
+  index = find_running (self, item);
+  position = g_array_index (self->running, Running, index).position;
+  g_array_remove_index_fast (self->running, index);
+  if (error == NULL && !self->keep_finished)
+    drop_item (self, position);
 }
 
 void

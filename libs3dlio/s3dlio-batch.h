@@ -41,6 +41,11 @@ S3DLIO_AVAILABLE_IN_ALL
 void                 s3dlio_batch_set_keep_going         (S3dlioBatch *self,
                                                           gboolean     keep_going);
 S3DLIO_AVAILABLE_IN_ALL
+gboolean             s3dlio_batch_get_keep_finished      (S3dlioBatch *self);
+S3DLIO_AVAILABLE_IN_ALL
+void                 s3dlio_batch_set_keep_finished      (S3dlioBatch *self,
+                                                          gboolean     keep_finished);
+S3DLIO_AVAILABLE_IN_ALL
 guint                s3dlio_batch_get_progress_interval  (S3dlioBatch *self);
 S3DLIO_AVAILABLE_IN_ALL
 void                 s3dlio_batch_set_progress_interval  (S3dlioBatch *self,

@@ -24,7 +24,12 @@
  * transfers at a time through the store's own download or put_file, so
  * each large object is still split into concurrent parts. Everything runs
  * on the caller's main context; only the transfers themselves use other
- * threads. */
+ * threads.
+ *
+ * The items to run are taken from our own array, not from the batch's
+ * model: without keep-finished, the batch drops the items done from it.
+ * Nothing here keeps an item that started beyond its end, so that a batch
+ * that drops them stays flat. */
 
 typedef struct {
   S3dlioObjectStore *store;
@@ -38,7 +43,7 @@ typedef struct {
   GCancellable      *caller_cancellable;
   gulong             caller_cancel_id;
 
-  GListModel        *items;             /* the batch's */
+  GPtrArray         *pending;           /* S3dlioBatchItem, or NULL once started */
   guint              next;
   guint              in_flight;
   gboolean           stopping;
@@ -60,8 +65,15 @@ recursive_free (gpointer data)
   g_clear_object (&r->batch);
   g_clear_object (&r->prefix);
   g_clear_error (&r->first_error);
+  g_clear_pointer (&r->pending, g_ptr_array_unref);
   g_free (r->directory);
   g_free (r);
+}
+
+static void
+clear_item (gpointer item)
+{
+  g_clear_object (&item);
 }
 
 /* The key of an object of @uri's store: the S3 key, or the file path. */
@@ -296,23 +308,33 @@ start_item (Recursive       *r,
     }
 }
 
+/* Whether every item was started (or skipped). */
+static gboolean
+all_started (Recursive *r)
+{
+  return r->pending == NULL || r->next >= r->pending->len;
+}
+
 static void
 schedule (Recursive *r)
 {
-  guint n = g_list_model_get_n_items (r->items);
-
-  /* Bounded by the number of items: each turn starts one or skips one. */
-  while (!r->stopping && !g_cancellable_is_cancelled (r->cancellable) && r->next < n &&
+  /* Bounded by the number of items: each turn starts one or skips one. The
+   * signals of a start may run us again, so nothing is cached. */
+  while (!r->stopping && !g_cancellable_is_cancelled (r->cancellable) && !all_started (r) &&
          r->in_flight < s3dlio_batch_get_max_concurrent (r->batch))
     {
-      g_autoptr(S3dlioBatchItem) item = g_list_model_get_item (r->items, r->next++);
+      g_autoptr(S3dlioBatchItem) item = g_steal_pointer (&g_ptr_array_index (r->pending, r->next));
 
+      r->next++;
       if (s3dlio_batch_item_get_state (item) == S3DLIO_TRANSFER_STATE_PENDING)
         start_item (r, item);
     }
 
+  if (all_started (r))
+    g_clear_pointer (&r->pending, g_ptr_array_unref);
+
   if (r->in_flight == 0 && !r->finished &&
-      (r->next >= n || r->stopping || g_cancellable_is_cancelled (r->cancellable)))
+      (all_started (r) || r->stopping || g_cancellable_is_cancelled (r->cancellable)))
     finish (r);
 }
 
@@ -414,7 +436,7 @@ listed_cb (GObject      *source,
   g_autoptr(GTask) task = data;
   Recursive *r = g_task_get_task_data (task);
   g_autoptr(GListModel) listing = NULL;
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (clear_item);
   g_autofree char *prefix_text = s3dlio_uri_to_string (r->prefix);
   GError *error = NULL;
   guint n;
@@ -460,8 +482,8 @@ listed_cb (GObject      *source,
       return;
     }
 
-  r->items = s3dlio_batch_get_items (r->batch);
-  _s3dlio_batch_set_items (r->batch, g_steal_pointer (&items));
+  _s3dlio_batch_set_items (r->batch, items);
+  r->pending = g_steal_pointer (&items);
 
   /* Refusals stop everything before anything is written, if asked to. */
   if (r->first_error != NULL && !s3dlio_batch_get_keep_going (r->batch))

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "s3dlio-enum-types.h"
 #include "s3dlio-error.h"
@@ -62,7 +63,8 @@ struct _S3dlioTransfer
   guint64               live_length;
   guint                 live_n_parts;
   char                 *live_etag;
-  guint8               *part_states;
+  guint8               *part_states;     /* NULL once all done */
+  gboolean              all_parts_done;
   _Atomic guint64       live_bytes_done;
   _Atomic guint         live_parts_done;
   _Atomic guint         live_parts_in_flight;
@@ -834,8 +836,10 @@ s3dlio_transfer_get_part_state (S3dlioTransfer *self,
   g_return_val_if_fail (S3DLIO_IS_TRANSFER (self), S3DLIO_PART_STATE_PENDING);
 
   g_mutex_lock (&self->layout_mutex);
-  if (self->part_states != NULL && index < self->live_n_parts)
+  if (index < self->live_n_parts && self->part_states != NULL)
     state = __atomic_load_n (&self->part_states[index], __ATOMIC_RELAXED);
+  else if (index < self->live_n_parts && self->all_parts_done)
+    state = S3DLIO_PART_STATE_DONE;
   g_mutex_unlock (&self->layout_mutex);
 
   return state;
@@ -859,9 +863,11 @@ s3dlio_transfer_get_part_states (S3dlioTransfer *self)
   g_return_val_if_fail (S3DLIO_IS_TRANSFER (self), NULL);
 
   g_mutex_lock (&self->layout_mutex);
-  n = self->part_states ? self->live_n_parts : 0;
+  n = self->part_states || self->all_parts_done ? self->live_n_parts : 0;
   copy = g_malloc (MAX (n, 1));
-  for (guint i = 0; i < n; i++)
+  if (self->part_states == NULL)
+    memset (copy, S3DLIO_PART_STATE_DONE, n);
+  for (guint i = 0; self->part_states != NULL && i < n; i++)
     copy[i] = __atomic_load_n (&self->part_states[i], __ATOMIC_RELAXED);
   g_mutex_unlock (&self->layout_mutex);
 
@@ -1050,6 +1056,23 @@ _s3dlio_transfer_begin (S3dlioTransfer  *self,
   return TRUE;
 }
 
+/* A batch may keep thousands of finished transfers: what one no longer
+ * needs goes. Once it is done, so is every part: the states go and are
+ * read back as done (the workers are gone: they had ended every part
+ * before the end was posted), and so does the live ETag, copied into the
+ * property by the last refresh. The sink made its own copy of the path. */
+static void
+release_finished (S3dlioTransfer *self)
+{
+  g_mutex_lock (&self->layout_mutex);
+  g_clear_pointer (&self->part_states, g_free);
+  g_clear_pointer (&self->live_etag, g_free);
+  self->all_parts_done = TRUE;
+  g_mutex_unlock (&self->layout_mutex);
+
+  g_clear_pointer (&self->path, g_free);
+}
+
 void
 _s3dlio_transfer_end (S3dlioTransfer *self,
                       const GError   *error,
@@ -1076,6 +1099,9 @@ _s3dlio_transfer_end (S3dlioTransfer *self,
   refresh (self, TRUE);
   set_state (self, state);
   g_object_thaw_notify (G_OBJECT (self));
+
+  if (state == S3DLIO_TRANSFER_STATE_DONE)
+    release_finished (self);
 }
 
 void

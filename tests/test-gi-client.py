@@ -803,6 +803,18 @@ def object_store_interface():
         for item in items:
             with open(item.props.path, "rb") as f:
                 assert f.read() == ("tree/" + item.props.relative_key).encode()
+
+        # Without keep-finished, the objects done leave the items.
+        flat = S3dlio.Batch.new(uri("s3://bucket/tree/"), os.path.join(root, "flat"))
+        assert flat.get_keep_finished() and flat.props.keep_finished
+        flat.set_keep_finished(False)
+        finished = []
+        flat.connect("item-finished", lambda b, item: finished.append(item.props.relative_key))
+        result = wait_for(lambda cb: S3dlio.ObjectStore.download_recursive_async(client, flat, None, cb))
+        assert S3dlio.ObjectStore.download_recursive_finish(client, result)
+        assert not flat.props.keep_finished
+        assert (flat.props.objects_done, len(flat.get_items())) == (3, 0)
+        assert sorted(finished) == ["a", "sub/b", "sub/c"]
     shutil.rmtree(root)
 
 
