@@ -119,6 +119,68 @@ client_delete_finish (S3dlioObjectStore  *store,
   return s3dlio_client_delete_finish (S3DLIO_CLIENT (store), result, error);
 }
 
+static void
+client_list_foreach_async (S3dlioObjectStore   *store,
+                           S3dlioUri           *uri,
+                           const char          *delimiter,
+                           S3dlioListFunc       func,
+                           gpointer             func_data,
+                           GDestroyNotify       func_notify,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  s3dlio_client_list_foreach_async (S3DLIO_CLIENT (store), uri, delimiter, NULL,
+                                    func, func_data, func_notify,
+                                    cancellable, callback, user_data);
+}
+
+static gboolean
+client_list_foreach_finish (S3dlioObjectStore  *store,
+                            GAsyncResult       *result,
+                            GError            **error)
+{
+  return s3dlio_client_list_foreach_finish (S3DLIO_CLIENT (store), result, error);
+}
+
+/* DeleteObjects, a page of keys per request. */
+static void
+client_delete_prefix_async (S3dlioObjectStore   *store,
+                            S3dlioUri           *uri,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  s3dlio_client_delete_prefix_async (S3DLIO_CLIENT (store), uri, cancellable, callback, user_data);
+}
+
+static GListModel *
+client_delete_prefix_finish (S3dlioObjectStore  *store,
+                             GAsyncResult       *result,
+                             guint64            *n_deleted,
+                             GError            **error)
+{
+  return s3dlio_client_delete_prefix_finish (S3DLIO_CLIENT (store), result, n_deleted, error);
+}
+
+static void
+client_upload_async (S3dlioObjectStore   *store,
+                     S3dlioUpload        *upload,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  s3dlio_client_upload_async (S3DLIO_CLIENT (store), upload, cancellable, callback, user_data);
+}
+
+static gboolean
+client_upload_finish (S3dlioObjectStore  *store,
+                      GAsyncResult       *result,
+                      GError            **error)
+{
+  return s3dlio_client_upload_finish (S3DLIO_CLIENT (store), result, error);
+}
+
 void
 s3dlio_client_store_iface_init (S3dlioObjectStoreInterface *iface)
 {
@@ -133,4 +195,10 @@ s3dlio_client_store_iface_init (S3dlioObjectStoreInterface *iface)
   iface->put_file_finish = client_put_file_finish;
   iface->delete_async = client_delete_async;
   iface->delete_finish = client_delete_finish;
+  iface->list_foreach_async = client_list_foreach_async;
+  iface->list_foreach_finish = client_list_foreach_finish;
+  iface->delete_prefix_async = client_delete_prefix_async;
+  iface->delete_prefix_finish = client_delete_prefix_finish;
+  iface->upload_async = client_upload_async;
+  iface->upload_finish = client_upload_finish;
 }

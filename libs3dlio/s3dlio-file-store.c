@@ -10,14 +10,17 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "s3dlio-delete-failure.h"
 #include "s3dlio-error.h"
 #include "s3dlio-file-list-private.h"
 #include "s3dlio-file-store-private.h"
 #include "s3dlio-object-store.h"
+#include "s3dlio-upload-private.h"
 
 /**
  * S3dlioFileStore:
@@ -48,8 +51,11 @@
  * - writes go to a hidden temporary file beside the destination, renamed
  *   into place when complete, so a file never appears half-written;
  *   missing parent directories are created (keys with `/` make
- *   directories); content types and metadata are not kept;
- * - deleting a file that does not exist succeeds, as in S3.
+ *   directories); content types and metadata are not kept; an upload is
+ *   written as one part, with the same progress an `s3://` one reports;
+ * - deleting a file that does not exist succeeds, as in S3; deleting a
+ *   prefix removes the files under it and the directories it leaves
+ *   empty.
  *
  * The ETag of a file is made of its modification time and size.
  */
@@ -473,11 +479,37 @@ file_store_list (S3dlioObjectStore *store,
   return G_LIST_MODEL (_s3dlio_file_list_new (uri, delimiter, cancellable));
 }
 
+static void
+file_store_list_foreach_async (S3dlioObjectStore   *store,
+                               S3dlioUri           *uri,
+                               const char          *delimiter,
+                               S3dlioListFunc       func,
+                               gpointer             func_data,
+                               GDestroyNotify       func_notify,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, file_store_list_foreach_async);
+  _s3dlio_file_list_foreach (uri, delimiter, func, func_data, func_notify, task);
+}
+
+static gboolean
+file_store_list_foreach_finish (S3dlioObjectStore  *store,
+                                GAsyncResult       *result,
+                                GError            **error)
+{
+  return finish_boolean (store, result, file_store_list_foreach_async, error);
+}
+
 /* put and put_file: through a temporary file */
 
+/* Writes the content of a new file into @fd. */
 typedef gboolean (*FillFunc) (int            fd,
                               const char    *temp_path,
-                              OpData        *op,
+                              gpointer       data,
                               GCancellable  *cancellable,
                               GError       **error);
 
@@ -508,23 +540,25 @@ write_all (int            fd,
 static gboolean
 fill_from_bytes (int            fd,
                  const char    *temp_path,
-                 OpData        *op,
+                 gpointer       data,
                  GCancellable  *cancellable,
                  GError       **error)
 {
+  OpData *op = data;
   gsize length;
-  const guint8 *data = g_bytes_get_data (op->data, &length);
+  const guint8 *bytes = g_bytes_get_data (op->data, &length);
 
-  return write_all (fd, data, length, temp_path, error);
+  return write_all (fd, bytes, length, temp_path, error);
 }
 
 static gboolean
 fill_from_file (int            fd,
                 const char    *temp_path,
-                OpData        *op,
+                gpointer       data,
                 GCancellable  *cancellable,
                 GError       **error)
 {
+  OpData *op = data;
   g_autofree guint8 *buffer = g_malloc (COPY_BUFFER_SIZE);
   int source = open (op->source, O_RDONLY | O_CLOEXEC);
   gboolean ok = TRUE;
@@ -567,7 +601,7 @@ fill_from_file (int            fd,
 static gboolean
 write_atomically (const char    *path,
                   FillFunc       fill,
-                  OpData        *op,
+                  gpointer       data,
                   GCancellable  *cancellable,
                   GError       **error)
 {
@@ -596,7 +630,7 @@ write_atomically (const char    *path,
       return FALSE;
     }
 
-  if (!fill (fd, temp_path, op, cancellable, error))
+  if (!fill (fd, temp_path, data, cancellable, error))
     goto fail;
   if (fdatasync (fd) != 0)
     {
@@ -727,6 +761,348 @@ file_store_put_file_finish (S3dlioObjectStore  *store,
   return finish_boolean (store, result, file_store_put_file_async, error);
 }
 
+/* upload: put_file's way, from any source, with progress */
+
+typedef struct {
+  S3dlioUpload           *upload;
+  char                   *path;
+  char                   *uri_string;
+  S3dlioUploadSourceKind  kind;
+  GBytes                 *bytes;
+  char                   *source;
+  GInputStream           *stream;
+  gint64                  declared_size;        /* of the stream; -1: unknown */
+  guint64                 written;
+} FileUpload;
+
+static void
+file_upload_free (gpointer data)
+{
+  FileUpload *fu = data;
+
+  g_clear_object (&fu->upload);
+  g_free (fu->path);
+  g_free (fu->uri_string);
+  g_clear_pointer (&fu->bytes, g_bytes_unref);
+  g_free (fu->source);
+  g_clear_object (&fu->stream);
+  g_free (fu);
+}
+
+static gboolean
+write_counted (int            fd,
+               const guint8  *data,
+               gsize          length,
+               const char    *temp_path,
+               FileUpload    *fu,
+               GError       **error)
+{
+  if (!write_all (fd, data, length, temp_path, error))
+    return FALSE;
+
+  fu->written += length;
+  _s3dlio_upload_add_bytes (fu->upload, length);
+  return TRUE;
+}
+
+static gboolean
+fill_upload_from_bytes (FileUpload    *fu,
+                        int            fd,
+                        const char    *temp_path,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (fu->bytes, &length);
+
+  /* In slices, so that progress moves and a cancellation is seen. */
+  for (gsize offset = 0; offset < length; offset += COPY_BUFFER_SIZE)
+    if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+        !write_counted (fd, data + offset, MIN (COPY_BUFFER_SIZE, length - offset), temp_path, fu, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+fill_upload_from_file (FileUpload    *fu,
+                       int            fd,
+                       const char    *temp_path,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autofree guint8 *buffer = g_malloc (COPY_BUFFER_SIZE);
+  int source = open (fu->source, O_RDONLY | O_CLOEXEC);
+  gboolean ok = TRUE;
+
+  if (source < 0)
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_OPEN, fu->source, FALSE);
+
+  /* To the end, whatever the size said: files of /proc say 0. */
+  while (ok)
+    {
+      ssize_t n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ok = FALSE;
+          break;
+        }
+      n = read (source, buffer, COPY_BUFFER_SIZE);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        ok = _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, fu->source, FALSE);
+      else if (n == 0)
+        break;
+      else
+        ok = write_counted (fd, buffer, n, temp_path, fu, error);
+    }
+
+  close (source);
+  return ok;
+}
+
+/* A stream of declared size must give exactly that many bytes, as for
+ * s3://. */
+static gboolean
+check_stream_length (FileUpload  *fu,
+                     gboolean     at_end,
+                     GError     **error)
+{
+  if (fu->declared_size < 0)
+    return TRUE;
+
+  if (fu->written > (guint64) fu->declared_size)
+    {
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                   _("%s: the stream gives more than the %" PRId64 " bytes announced"),
+                   fu->uri_string, fu->declared_size);
+      return FALSE;
+    }
+  if (at_end && fu->written < (guint64) fu->declared_size)
+    {
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                   _("%s: the stream ended after %" PRIu64 " of the %" PRId64
+                      " bytes announced"), fu->uri_string, fu->written, fu->declared_size);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+fill_upload_from_stream (FileUpload    *fu,
+                         int            fd,
+                         const char    *temp_path,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autofree guint8 *buffer = g_malloc (COPY_BUFFER_SIZE);
+
+  for (;;)
+    {
+      GError *read_error = NULL;
+      gssize n = g_input_stream_read (fu->stream, buffer, COPY_BUFFER_SIZE, cancellable, &read_error);
+
+      if (n < 0)
+        {
+          if (!g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_prefix_error (&read_error, _("%s: reading the stream: "), fu->uri_string);
+          g_propagate_error (error, read_error);
+          return FALSE;
+        }
+      if (n == 0)
+        return check_stream_length (fu, TRUE, error);
+      if (!write_counted (fd, buffer, n, temp_path, fu, error) ||
+          !check_stream_length (fu, FALSE, error))
+        return FALSE;
+    }
+}
+
+static gboolean
+fill_from_upload (int            fd,
+                  const char    *temp_path,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  FileUpload *fu = data;
+
+  switch (fu->kind)
+    {
+    case S3DLIO_UPLOAD_SOURCE_BYTES:
+      return fill_upload_from_bytes (fu, fd, temp_path, cancellable, error);
+    case S3DLIO_UPLOAD_SOURCE_PATH:
+      return fill_upload_from_file (fu, fd, temp_path, cancellable, error);
+    case S3DLIO_UPLOAD_SOURCE_STREAM:
+      return fill_upload_from_stream (fu, fd, temp_path, cancellable, error);
+    case S3DLIO_UPLOAD_SOURCE_NONE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The size to show before the bytes go: known but for a stream without a
+ * declared size, whose total is what was read, at the end. */
+static gboolean
+plan_upload (FileUpload  *fu,
+             GError     **error)
+{
+  struct stat st;
+
+  switch (fu->kind)
+    {
+    case S3DLIO_UPLOAD_SOURCE_BYTES:
+      _s3dlio_upload_set_total_size (fu->upload, g_bytes_get_size (fu->bytes));
+      return TRUE;
+    case S3DLIO_UPLOAD_SOURCE_PATH:
+      if (!check_source (fu->source, error) || stat (fu->source, &st) != 0)
+        return FALSE;
+      _s3dlio_upload_set_total_size (fu->upload, st.st_size);
+      return TRUE;
+    case S3DLIO_UPLOAD_SOURCE_STREAM:
+      if (fu->declared_size >= 0)
+        _s3dlio_upload_set_total_size (fu->upload, fu->declared_size);
+      return TRUE;
+    case S3DLIO_UPLOAD_SOURCE_NONE:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* On a worker thread: returns the ETag of the file written. */
+static void
+upload_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  FileUpload *fu = data;
+  GError *error = NULL;
+  struct stat st;
+
+  if (!plan_upload (fu, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  _s3dlio_upload_set_part_state (fu->upload, 0, S3DLIO_PART_STATE_IN_FLIGHT);
+  _s3dlio_upload_add_request (fu->upload);
+  if (!write_atomically (fu->path, fill_from_upload, fu, cancellable, &error))
+    {
+      _s3dlio_upload_set_part_state (fu->upload, 0, S3DLIO_PART_STATE_FAILED);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  _s3dlio_upload_set_total_size (fu->upload, fu->written);
+  _s3dlio_upload_set_part_state (fu->upload, 0, S3DLIO_PART_STATE_DONE);
+  if (stat (fu->path, &st) != 0)
+    {
+      _s3dlio_file_set_error (&error, errno, S3DLIO_FILE_OP_STAT, fu->path, FALSE);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, _s3dlio_file_etag (&st), g_free);
+}
+
+/* Back on the caller's context: the upload's last progress, then the
+ * caller's task. */
+static void
+upload_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  FileUpload *fu = g_task_get_task_data (task);
+  g_autofree char *etag = NULL;
+  GError *error = NULL;
+
+  etag = g_task_propagate_pointer (G_TASK (result), &error);
+  _s3dlio_upload_end (fu->upload, error, etag);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static FileUpload *
+file_upload_new (S3dlioUpload *upload)
+{
+  FileUpload *fu = g_new0 (FileUpload, 1);
+  S3dlioUri *uri = s3dlio_upload_get_uri (upload);
+  GBytes *bytes = _s3dlio_upload_get_source_bytes (upload);
+  GInputStream *stream = _s3dlio_upload_get_source_stream (upload, &fu->declared_size);
+
+  fu->upload = g_object_ref (upload);
+  fu->path = g_strdup (s3dlio_uri_get_path (uri));
+  fu->uri_string = s3dlio_uri_to_string (uri);
+  fu->kind = _s3dlio_upload_get_source_kind (upload);
+  fu->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+  fu->source = g_strdup (_s3dlio_upload_get_source_path (upload));
+  fu->stream = stream != NULL ? g_object_ref (stream) : NULL;
+
+  return fu;
+}
+
+static void
+file_store_upload_async (S3dlioObjectStore   *store,
+                         S3dlioUpload        *upload,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  g_autoptr(GTask) write_task = NULL;
+  FileUpload *fu;
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, file_store_upload_async);
+  /* What was written is written: a late cancellation is no failure. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (object_path (s3dlio_upload_get_uri (upload), &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  fu = file_upload_new (upload);
+  g_task_set_task_data (task, fu, file_upload_free);
+  if (!_s3dlio_upload_begin (upload, g_task_get_context (task), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (fu->kind == S3DLIO_UPLOAD_SOURCE_NONE)
+    {
+      g_set_error (&error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                   _("%s: the upload has no source (set bytes, a file or a stream)"),
+                   fu->uri_string);
+      _s3dlio_upload_end (upload, error, NULL);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  _s3dlio_upload_set_n_parts (upload, 1);
+  write_task = g_task_new (store, cancellable, upload_written_cb, g_object_ref (task));
+  g_task_set_check_cancellable (write_task, FALSE);
+  g_task_set_task_data (write_task, fu, NULL);
+  g_task_run_in_thread (write_task, upload_thread);
+}
+
+static gboolean
+file_store_upload_finish (S3dlioObjectStore  *store,
+                          GAsyncResult       *result,
+                          GError            **error)
+{
+  return finish_boolean (store, result, file_store_upload_async, error);
+}
+
 /* delete */
 
 static void
@@ -769,6 +1145,150 @@ file_store_delete_finish (S3dlioObjectStore  *store,
   return finish_boolean (store, result, file_store_delete_async, error);
 }
 
+/* delete_prefix */
+
+typedef struct {
+  char       *path;
+  GListStore *failures;         /* S3dlioDeleteFailure */
+  guint64     n_deleted;
+} DeletePrefix;
+
+static void
+delete_prefix_free (gpointer data)
+{
+  DeletePrefix *job = data;
+
+  g_free (job->path);
+  g_clear_object (&job->failures);
+  g_free (job);
+}
+
+static gboolean
+delete_entry (S3dlioFileWalkEvent   event,
+              const char           *key,
+              const struct stat    *st,
+              gpointer              user_data,
+              GError              **error)
+{
+  DeletePrefix *job = user_data;
+  g_autoptr(GError) failure = NULL;
+  g_autoptr(S3dlioDeleteFailure) item = NULL;
+
+  if (event == S3DLIO_FILE_WALK_DIRECTORY_DONE)
+    {
+      /* S3 has no directories: one the deletion left empty goes too. One
+       * that still holds something (a file that could not be deleted, a
+       * link to a directory, a download under way) stays, without a word. */
+      g_rmdir (key);
+      return TRUE;
+    }
+
+  /* One that went away meanwhile is not ours to count. */
+  if (g_unlink (key) == 0)
+    job->n_deleted++;
+  else if (errno != ENOENT)
+    {
+      _s3dlio_file_set_error (&failure, errno, S3DLIO_FILE_OP_DELETE, key, FALSE);
+      item = s3dlio_delete_failure_new (key, failure);
+      g_list_store_append (job->failures, item);
+    }
+
+  return TRUE;
+}
+
+/* Whether @prefix takes in everything on the machine: all of the root
+ * directory, however it is named ("/", "//", "/tmp/..", a link to it). */
+static gboolean
+is_everything (const char *prefix)
+{
+  const char *slash = strrchr (prefix, '/');
+  g_autofree char *dir = g_strndup (prefix, slash - prefix + 1);
+  struct stat root, st;
+
+  return slash[1] == '\0' &&
+         stat ("/", &root) == 0 && stat (dir, &st) == 0 &&
+         root.st_dev == st.st_dev && root.st_ino == st.st_ino;
+}
+
+static void
+delete_prefix_thread (GTask        *task,
+                      gpointer      source,
+                      gpointer      data,
+                      GCancellable *cancellable)
+{
+  DeletePrefix *job = data;
+  GError *error = NULL;
+
+  /* rm(1)'s --preserve-root: surely a mistake. Checked first, before a
+   * cancellation, so that it can be tested without risk. */
+  if (is_everything (job->path))
+    {
+      g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT,
+                               _("Refusing to delete everything under “%s”"), job->path);
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (!_s3dlio_file_walk (job->path, TRUE, delete_entry, job, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* "file:///data/logs/" names the directory logs itself. */
+  if (g_str_has_suffix (job->path, "/"))
+    g_rmdir (job->path);
+
+  g_task_return_pointer (task, g_object_ref (job->failures), g_object_unref);
+}
+
+static void
+file_store_delete_prefix_async (S3dlioObjectStore   *store,
+                                S3dlioUri           *uri,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  DeletePrefix *job = g_new0 (DeletePrefix, 1);
+
+  g_task_set_source_tag (task, file_store_delete_prefix_async);
+  /* The thread says whether a cancellation stopped it. */
+  g_task_set_check_cancellable (task, FALSE);
+  job->failures = g_list_store_new (S3DLIO_TYPE_DELETE_FAILURE);
+  g_task_set_task_data (task, job, delete_prefix_free);
+
+  if (s3dlio_uri_get_scheme (uri) != S3DLIO_URI_SCHEME_FILE)
+    {
+      g_autofree char *text = s3dlio_uri_to_string (uri);
+
+      g_task_return_new_error (task, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                               _("%s: not a file:// URI"), text);
+      return;
+    }
+
+  job->path = g_strdup (s3dlio_uri_get_path (uri));
+  g_task_run_in_thread (task, delete_prefix_thread);
+}
+
+static GListModel *
+file_store_delete_prefix_finish (S3dlioObjectStore  *store,
+                                 GAsyncResult       *result,
+                                 guint64            *n_deleted,
+                                 GError            **error)
+{
+  DeletePrefix *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == file_store_delete_prefix_async, NULL);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (n_deleted != NULL)
+    *n_deleted = job->n_deleted;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* }}} */
 
 static void
@@ -785,4 +1305,10 @@ s3dlio_file_store_iface_init (S3dlioObjectStoreInterface *iface)
   iface->put_file_finish = file_store_put_file_finish;
   iface->delete_async = file_store_delete_async;
   iface->delete_finish = file_store_delete_finish;
+  iface->list_foreach_async = file_store_list_foreach_async;
+  iface->list_foreach_finish = file_store_list_foreach_finish;
+  iface->delete_prefix_async = file_store_delete_prefix_async;
+  iface->delete_prefix_finish = file_store_delete_prefix_finish;
+  iface->upload_async = file_store_upload_async;
+  iface->upload_finish = file_store_upload_finish;
 }

@@ -31,11 +31,15 @@
  * chunk function with progress and a map of its parts
  * ([method@S3dlio.ObjectStore.download_async], driven by an
  * [class@S3dlio.Transfer]), listings that fill page by page
- * ([method@S3dlio.ObjectStore.list]), writes from memory or a file
- * ([method@S3dlio.ObjectStore.put_async],
- * [method@S3dlio.ObjectStore.put_file_async]) and deletion
- * ([method@S3dlio.ObjectStore.delete_async]). On top of them come the
- * recursive transfers between a prefix and a local directory
+ * ([method@S3dlio.ObjectStore.list]) or are walked in bounded memory
+ * ([method@S3dlio.ObjectStore.list_foreach_async]), writes from memory or
+ * a file ([method@S3dlio.ObjectStore.put_async],
+ * [method@S3dlio.ObjectStore.put_file_async]) or of any source with
+ * progress ([method@S3dlio.ObjectStore.upload_async], driven by an
+ * [class@S3dlio.Upload]), and deletion of an object
+ * ([method@S3dlio.ObjectStore.delete_async]) or of everything under a
+ * prefix ([method@S3dlio.ObjectStore.delete_prefix_async]). On top of
+ * them come the recursive transfers between a prefix and a local directory
  * ([method@S3dlio.ObjectStore.download_recursive_async],
  * [method@S3dlio.ObjectStore.upload_recursive_async]), for any backend.
  *
@@ -63,7 +67,10 @@ typedef struct {
   S3dlioObjectStore *store;
   S3dlioUri         *uri;
   S3dlioTransfer    *transfer;
+  S3dlioUpload      *upload;
   const char        *delimiter;
+  S3dlioListFunc     func;
+  gpointer           func_data;
   GBytes            *data;
   const char        *path;
   const char        *content_type;
@@ -512,6 +519,128 @@ s3dlio_object_store_list_all (S3dlioObjectStore  *self,
 }
 
 /* }}} */
+/* {{{ list_foreach */
+
+/**
+ * s3dlio_object_store_list_foreach_async: (virtual list_foreach_async)
+ * @self: a #S3dlioObjectStore
+ * @uri: the prefix to list, as for [method@S3dlio.ObjectStore.list]
+ * @delimiter: (nullable): `/` to list one level, or %NULL to list every
+ *   object under the prefix
+ * @func: (scope notified) (closure func_data) (destroy func_notify): called
+ *   for each object and common prefix, in key order
+ * @func_data: data for @func
+ * @func_notify: (nullable): frees @func_data once the listing ended
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called when the listing
+ *   ended
+ * @user_data: data for @callback
+ *
+ * Walks a listing of any size in bounded memory: the items are handed to
+ * @func one page at a time, in the caller's thread-default main context,
+ * and a page is let go before more than the next one is fetched (from S3)
+ * or read (from the file system). Keep a reference to an item to keep it.
+ * The items are those [method@S3dlio.ObjectStore.list] would give.
+ *
+ * When @func returns %FALSE, nothing more is listed and the operation
+ * succeeds.
+ */
+void
+s3dlio_object_store_list_foreach_async (S3dlioObjectStore   *self,
+                                        S3dlioUri           *uri,
+                                        const char          *delimiter,
+                                        S3dlioListFunc       func,
+                                        gpointer             func_data,
+                                        GDestroyNotify       func_notify,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_return_if_fail (S3DLIO_IS_OBJECT_STORE (self));
+  g_return_if_fail (S3DLIO_IS_URI (uri));
+  g_return_if_fail (func != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  S3DLIO_OBJECT_STORE_GET_IFACE (self)->list_foreach_async (self, uri, delimiter,
+                                                            func, func_data, func_notify,
+                                                            cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_list_foreach_finish: (virtual list_foreach_finish)
+ * @self: a #S3dlioObjectStore
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@S3dlio.ObjectStore.list_foreach_async].
+ *
+ * Returns: %TRUE if the listing reached its end or was stopped by the
+ *   function, %FALSE with @error set otherwise
+ */
+gboolean
+s3dlio_object_store_list_foreach_finish (S3dlioObjectStore  *self,
+                                         GAsyncResult       *result,
+                                         GError            **error)
+{
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return S3DLIO_OBJECT_STORE_GET_IFACE (self)->list_foreach_finish (self, result, error);
+}
+
+static void
+start_list_foreach (gpointer            data,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data)
+{
+  SyncArgs *args = data;
+
+  s3dlio_object_store_list_foreach_async (args->store, args->uri, args->delimiter,
+                                          args->func, args->func_data, NULL,
+                                          args->cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_list_foreach:
+ * @self: a #S3dlioObjectStore
+ * @uri: the prefix to list, as for [method@S3dlio.ObjectStore.list]
+ * @delimiter: (nullable): `/`, or %NULL
+ * @func: (scope call) (closure user_data): called for each object and
+ *   common prefix, in key order
+ * @user_data: data for @func
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking form of [method@S3dlio.ObjectStore.list_foreach_async]:
+ * @func is called in the calling thread.
+ *
+ * Returns: %TRUE if the listing reached its end or was stopped by the
+ *   function, %FALSE with @error set otherwise
+ */
+gboolean
+s3dlio_object_store_list_foreach (S3dlioObjectStore  *self,
+                                  S3dlioUri          *uri,
+                                  const char         *delimiter,
+                                  S3dlioListFunc      func,
+                                  gpointer            user_data,
+                                  GCancellable       *cancellable,
+                                  GError            **error)
+{
+  SyncArgs args = {
+    .store = self, .uri = uri, .delimiter = delimiter, .func = func,
+    .func_data = user_data, .cancellable = cancellable,
+  };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), FALSE);
+  g_return_val_if_fail (S3DLIO_IS_URI (uri), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  result = _s3dlio_run_sync (start_list_foreach, &args);
+  return s3dlio_object_store_list_foreach_finish (self, result, error);
+}
+
+/* }}} */
 /* {{{ put */
 
 /**
@@ -728,6 +857,105 @@ s3dlio_object_store_put_file (S3dlioObjectStore  *self,
 }
 
 /* }}} */
+/* {{{ upload */
+
+/**
+ * s3dlio_object_store_upload_async: (virtual upload_async)
+ * @self: a #S3dlioObjectStore
+ * @upload: what to write (its URI), and where from
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the upload ends
+ * @user_data: data for @callback
+ *
+ * Runs an upload from any source [class@S3dlio.Upload] takes (bytes, a
+ * file, a stream of known or unknown size), reporting its progress through
+ * @upload as the bytes go. The `s3://` store runs it as
+ * [method@S3dlio.Client.upload_async] does (one PUT, or a multipart upload
+ * of concurrent parts aborted on failure); the `file://` store writes it
+ * as one part into a hidden temporary file renamed into place, reading a
+ * stream source on a worker thread, and keeps no content type or
+ * metadata. Either way the object appears whole or not at all, and
+ * [property@S3dlio.Upload:etag] is the one [method@S3dlio.ObjectStore.stat]
+ * gives afterwards.
+ *
+ * A missing or unreadable source file, or one that is not a regular file,
+ * fails with the matching #GIOErrorEnum code naming it; cancelling fails
+ * with %G_IO_ERROR_CANCELLED.
+ */
+void
+s3dlio_object_store_upload_async (S3dlioObjectStore   *self,
+                                  S3dlioUpload        *upload,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (S3DLIO_IS_OBJECT_STORE (self));
+  g_return_if_fail (S3DLIO_IS_UPLOAD (upload));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  S3DLIO_OBJECT_STORE_GET_IFACE (self)->upload_async (self, upload, cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_upload_finish: (virtual upload_finish)
+ * @self: a #S3dlioObjectStore
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@S3dlio.ObjectStore.upload_async].
+ *
+ * Returns: %TRUE if the whole object was stored
+ */
+gboolean
+s3dlio_object_store_upload_finish (S3dlioObjectStore  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
+
+  return S3DLIO_OBJECT_STORE_GET_IFACE (self)->upload_finish (self, result, error);
+}
+
+static void
+start_upload (gpointer            data,
+              GAsyncReadyCallback callback,
+              gpointer            user_data)
+{
+  SyncArgs *args = data;
+
+  s3dlio_object_store_upload_async (args->store, args->upload, args->cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_upload:
+ * @self: a #S3dlioObjectStore
+ * @upload: what to write, and where from
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking form of [method@S3dlio.ObjectStore.upload_async]. Progress
+ * signals of @upload are emitted in the calling thread.
+ *
+ * Returns: %TRUE if the whole object was stored
+ */
+gboolean
+s3dlio_object_store_upload (S3dlioObjectStore  *self,
+                            S3dlioUpload       *upload,
+                            GCancellable       *cancellable,
+                            GError            **error)
+{
+  SyncArgs args = { .store = self, .upload = upload, .cancellable = cancellable };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), FALSE);
+  g_return_val_if_fail (S3DLIO_IS_UPLOAD (upload), FALSE);
+
+  result = _s3dlio_run_sync (start_upload, &args);
+  return s3dlio_object_store_upload_finish (self, result, error);
+}
+
+/* }}} */
 /* {{{ delete */
 
 /**
@@ -811,6 +1039,115 @@ s3dlio_object_store_delete (S3dlioObjectStore  *self,
 
   result = _s3dlio_run_sync (start_delete, &args);
   return s3dlio_object_store_delete_finish (self, result, error);
+}
+
+/* }}} */
+/* {{{ delete_prefix */
+
+/**
+ * s3dlio_object_store_delete_prefix_async: (virtual delete_prefix_async)
+ * @self: a #S3dlioObjectStore
+ * @uri: the prefix, taken literally as for
+ *   [method@S3dlio.ObjectStore.list]: `s3://bucket/logs/` deletes what is
+ *   under `logs/`, `s3://bucket/logs` also `logs.txt`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation ends
+ * @user_data: data for @callback
+ *
+ * Deletes every object a listing of @uri without a delimiter gives, in
+ * bounded memory whatever their number: the `s3://` store as
+ * [method@S3dlio.Client.delete_prefix_async] does, one DeleteObjects
+ * request per page; the `file://` store file by file, removing the
+ * directories under the prefix that are left empty (and the prefix's own
+ * directory, for a prefix ending with `/`), since S3 has none. The
+ * `file://` store refuses the prefix `/`, everything on the machine, with
+ * %S3DLIO_ERROR_INVALID_ARGUMENT.
+ *
+ * An object that could not be deleted does not stop the others: it is
+ * reported in the result. An error of the listing stops the operation.
+ */
+void
+s3dlio_object_store_delete_prefix_async (S3dlioObjectStore   *self,
+                                         S3dlioUri           *uri,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (S3DLIO_IS_OBJECT_STORE (self));
+  g_return_if_fail (S3DLIO_IS_URI (uri));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  S3DLIO_OBJECT_STORE_GET_IFACE (self)->delete_prefix_async (self, uri, cancellable,
+                                                             callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_delete_prefix_finish: (virtual delete_prefix_finish)
+ * @self: a #S3dlioObjectStore
+ * @result: the result passed to the callback
+ * @n_deleted: (out) (optional): return location for the number of
+ *   objects deleted, also when the operation stopped
+ * @error: return location for a #GError
+ *
+ * Finishes [method@S3dlio.ObjectStore.delete_prefix_async].
+ *
+ * Returns: (transfer full): a list model of [class@S3dlio.DeleteFailure]:
+ *   the keys that were not deleted, each with its error; empty when every
+ *   key was deleted. %NULL with @error set when the operation stopped.
+ */
+GListModel *
+s3dlio_object_store_delete_prefix_finish (S3dlioObjectStore  *self,
+                                          GAsyncResult       *result,
+                                          guint64            *n_deleted,
+                                          GError            **error)
+{
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return S3DLIO_OBJECT_STORE_GET_IFACE (self)->delete_prefix_finish (self, result, n_deleted, error);
+}
+
+static void
+start_delete_prefix (gpointer            data,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  SyncArgs *args = data;
+
+  s3dlio_object_store_delete_prefix_async (args->store, args->uri, args->cancellable,
+                                           callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_delete_prefix:
+ * @self: a #S3dlioObjectStore
+ * @uri: the prefix, as for [method@S3dlio.ObjectStore.delete_prefix_async]
+ * @n_deleted: (out) (optional): return location for the number of
+ *   objects deleted, also when the operation stopped
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking form of [method@S3dlio.ObjectStore.delete_prefix_async].
+ *
+ * Returns: (transfer full): a list model of [class@S3dlio.DeleteFailure]:
+ *   the keys that were not deleted, each with its error, or %NULL with
+ *   @error set when the operation stopped
+ */
+GListModel *
+s3dlio_object_store_delete_prefix (S3dlioObjectStore  *self,
+                                   S3dlioUri          *uri,
+                                   guint64            *n_deleted,
+                                   GCancellable       *cancellable,
+                                   GError            **error)
+{
+  SyncArgs args = { .store = self, .uri = uri, .cancellable = cancellable };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), NULL);
+  g_return_val_if_fail (S3DLIO_IS_URI (uri), NULL);
+
+  result = _s3dlio_run_sync (start_delete_prefix, &args);
+  return s3dlio_object_store_delete_prefix_finish (self, result, n_deleted, error);
 }
 
 /* }}} */

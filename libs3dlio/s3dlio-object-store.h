@@ -15,6 +15,7 @@
 #include "s3dlio-client.h"
 #include "s3dlio-object-info.h"
 #include "s3dlio-transfer.h"
+#include "s3dlio-upload.h"
 #include "s3dlio-uri.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,12 @@ G_DECLARE_INTERFACE (S3dlioObjectStore, s3dlio_object_store, S3DLIO, OBJECT_STOR
  * @put_file_finish: finishes it
  * @delete_async: starts [method@S3dlio.ObjectStore.delete_async]
  * @delete_finish: finishes it
+ * @list_foreach_async: starts [method@S3dlio.ObjectStore.list_foreach_async]
+ * @list_foreach_finish: finishes it
+ * @delete_prefix_async: starts [method@S3dlio.ObjectStore.delete_prefix_async]
+ * @delete_prefix_finish: finishes it
+ * @upload_async: starts [method@S3dlio.ObjectStore.upload_async]
+ * @upload_finish: finishes it
  *
  * The operations a backend implements. Every one is required.
  */
@@ -101,8 +108,40 @@ struct _S3dlioObjectStoreInterface
                                          GAsyncResult         *result,
                                          GError              **error);
 
+  void               (*list_foreach_async)   (S3dlioObjectStore    *self,
+                                              S3dlioUri            *uri,
+                                              const char           *delimiter,
+                                              S3dlioListFunc        func,
+                                              gpointer              func_data,
+                                              GDestroyNotify        func_notify,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+  gboolean           (*list_foreach_finish)  (S3dlioObjectStore    *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
+  void               (*delete_prefix_async)  (S3dlioObjectStore    *self,
+                                              S3dlioUri            *uri,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+  GListModel *       (*delete_prefix_finish) (S3dlioObjectStore    *self,
+                                              GAsyncResult         *result,
+                                              guint64              *n_deleted,
+                                              GError              **error);
+
+  void               (*upload_async)         (S3dlioObjectStore    *self,
+                                              S3dlioUpload         *upload,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+  gboolean           (*upload_finish)        (S3dlioObjectStore    *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
+
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[2];
 };
 
 S3DLIO_AVAILABLE_IN_ALL
@@ -166,6 +205,29 @@ GListModel        *s3dlio_object_store_list_all             (S3dlioObjectStore  
                                                              GError              **error);
 
 S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_object_store_list_foreach_async   (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             const char           *delimiter,
+                                                             S3dlioListFunc        func,
+                                                             gpointer              func_data,
+                                                             GDestroyNotify        func_notify,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_object_store_list_foreach_finish  (S3dlioObjectStore    *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_object_store_list_foreach         (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             const char           *delimiter,
+                                                             S3dlioListFunc        func,
+                                                             gpointer              user_data,
+                                                             GCancellable         *cancellable,
+                                                             GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
 void               s3dlio_object_store_put_async            (S3dlioObjectStore    *self,
                                                              S3dlioUri            *uri,
                                                              GBytes               *data,
@@ -222,6 +284,40 @@ gboolean           s3dlio_object_store_delete_finish        (S3dlioObjectStore  
 S3DLIO_AVAILABLE_IN_ALL
 gboolean           s3dlio_object_store_delete               (S3dlioObjectStore    *self,
                                                              S3dlioUri            *uri,
+                                                             GCancellable         *cancellable,
+                                                             GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_object_store_upload_async         (S3dlioObjectStore    *self,
+                                                             S3dlioUpload         *upload,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_object_store_upload_finish        (S3dlioObjectStore    *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+gboolean           s3dlio_object_store_upload               (S3dlioObjectStore    *self,
+                                                             S3dlioUpload         *upload,
+                                                             GCancellable         *cancellable,
+                                                             GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_object_store_delete_prefix_async  (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+GListModel        *s3dlio_object_store_delete_prefix_finish (S3dlioObjectStore    *self,
+                                                             GAsyncResult         *result,
+                                                             guint64              *n_deleted,
+                                                             GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+GListModel        *s3dlio_object_store_delete_prefix        (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             guint64              *n_deleted,
                                                              GCancellable         *cancellable,
                                                              GError              **error);
 

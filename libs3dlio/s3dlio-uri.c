@@ -569,6 +569,41 @@ s3dlio_uri_append (S3dlioUri   *self,
 }
 
 /**
+ * s3dlio_uri_with_key:
+ * @self: a #S3dlioUri
+ * @key: the key of an object of the store @self is in, as a listing gives
+ *   it: an S3 key, or the absolute path of a file
+ * @error: return location for a #GError
+ *
+ * Makes the URI of another object of the same store: @key in the bucket of
+ * @self for `s3://`, the file @key for `file://`. This turns the keys of
+ * the [class@S3dlio.ObjectInfo] items of a listing of @self into URIs,
+ * whatever the store.
+ *
+ * Returns: (transfer full): a new #S3dlioUri, or %NULL with @error set if
+ *   @key is not a valid key (for `file://`, an absolute path)
+ */
+S3dlioUri *
+s3dlio_uri_with_key (S3dlioUri   *self,
+                     const char  *key,
+                     GError     **error)
+{
+  g_return_val_if_fail (S3DLIO_IS_URI (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (self->scheme == S3DLIO_URI_SCHEME_S3)
+    return uri_new_s3 (self->bucket, key, TRUE, error);
+
+  if (!g_path_is_absolute (key))
+    {
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                   _("“%s” is not the key of a file: an absolute path is needed"), key);
+      return NULL;
+    }
+  return s3dlio_uri_new_file (key);
+}
+
+/**
  * s3dlio_uri_to_string:
  * @self: a #S3dlioUri
  *

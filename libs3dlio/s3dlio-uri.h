@@ -64,6 +64,10 @@ S3dlioUri       *s3dlio_uri_append                (S3dlioUri   *self,
                                                    const char  *suffix,
                                                    GError     **error);
 S3DLIO_AVAILABLE_IN_ALL
+S3dlioUri       *s3dlio_uri_with_key              (S3dlioUri   *self,
+                                                   const char  *key,
+                                                   GError     **error);
+S3DLIO_AVAILABLE_IN_ALL
 char            *s3dlio_uri_to_string             (S3dlioUri   *self);
 S3DLIO_AVAILABLE_IN_ALL
 gboolean         s3dlio_uri_equal                 (S3dlioUri   *a,

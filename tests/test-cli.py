@@ -336,9 +336,9 @@ def usage_errors():
     usage_error(s3("get"), "Give an object URI")
     usage_error(s3("cat"), "Give at least one object URI")
     usage_error(s3("info"), "Give one object URI")
-    usage_error(s3("put", "x"), "Give a file and an s3:// URI")
+    usage_error(s3("put", "x"), "Give a file and a URI")
     usage_error(s3("cp", "x"), "Give a source and a destination")
-    usage_error(s3("rm"), "Give at least one s3:// URI")
+    usage_error(s3("rm"), "Give at least one URI")
     usage_error(s3("presign"), "Give one object URI")
     usage_error(s3("mb"), "Give one bucket")
     usage_error(s3("rb"), "Give one bucket")
@@ -346,13 +346,12 @@ def usage_errors():
     # Bad URIs
     usage_error(s3("get", "s3://Bad_Bucket/key", "out"), "Bad_Bucket")
     usage_error(s3("get", "gopher://host/x", "out"))
-    usage_error(s3("ls", "not/a/uri"), "is not an s3:// URI")
+    usage_error(s3("presign", "not/a/uri"), "is not an s3:// URI")
     usage_error(s3("info", "s3://"))
     usage_error(s3("mb", "s3://data/key"), "names a key")
     usage_error(s3("rb", "s3://data/key"), "names a key")
-    usage_error(s3("get", "local-file", "out"), "s3:// URI")
     usage_error(s3("put", "s3://data/small.txt", "s3://data/x"), "local file")
-    usage_error(s3("cp", "a.txt", "b.txt"), "One of SRC and DST must be an s3:// URI")
+    usage_error(s3("cp", "-", "-"), "SRC and DST cannot both be “-”")
     # Bad values
     usage_error(s3("get", "--part-size", "abc", "s3://data/small.txt", "out"), "--part-size", "abc")
     usage_error(s3("get", "--inflight", "lots", "s3://data/small.txt", "out"), "--inflight")
@@ -499,14 +498,16 @@ def bad_uris_sweep():
             usage_error(s3("mb", bucket), fragment)
             usage_error(s3("rb", bucket), fragment)
 
-    # What is not an object where one is needed: a local path, a prefix.
+    # What is not an object where one is needed: a prefix, and for the
+    # commands of S3 alone a local path (see s3_only_commands_refuse_files).
     for command in ("info", "presign", "bench"):
-        usage_error(s3(command, src), "“%s” is not an s3:// URI" % src)
         usage_error(s3(command, "s3://data/dir/"), "prefix")
+    for command in ("presign", "bench"):
+        usage_error(s3(command, src), "“%s” is not an s3:// URI" % src)
         usage_error(s3(command, "s3:"), "“s3:” is not an s3:// URI")
-    usage_error(s3("cat", src), "is not an s3:// object URI")
+    usage_error(s3("cat", "s3://data/small.txt", "s3://data/dir/"), "“s3://data/dir/” is a prefix")
+    usage_error(s3("cat", out + "/"), "is a prefix")
     usage_error(s3("mb", "s3://data/dir/"), "names a key")
-    usage_error(s3("put", src, "file://" + os.path.join(out, "y")), "is not an s3:// URI")
     usage_error(s3("get", "s3://data/small.txt", "s3://data/other"), "local path")
     usage_error(s3("get", "s3://data/small.txt", "gopher://x/y"), "gopher")
     unchanged(out, before)
@@ -1025,6 +1026,230 @@ def mb_and_rb():
     assert "fresh-bucket" not in ok(s3("ls")).lines
     failed(s3("rb", "s3://fresh-bucket"), "fresh-bucket")
 
+
+# }}}
+# {{{ file:// and local paths: the same commands on the file store
+
+
+def file_tree(name):
+    """A directory of files for the file store, and {relative path: data}."""
+    base = fresh_dir(name)
+    data = {
+        "a.txt": b"alpha\n",
+        "dir/b.bin": os.urandom(3 * 1024 * 1024 + 5),
+        "dir/sub/c.txt": b"see\n",
+        "dir-x.txt": b"x\n",
+    }
+    for key, value in data.items():
+        write_file(os.path.join(base, key), value)
+    return base, data
+
+
+def no_temporary_files(directory):
+    for root, dirs, files in os.walk(directory):
+        hidden = [n for n in dirs + files if n.startswith(".")]
+        assert hidden == [], (root, hidden)
+
+
+@test
+def info_on_files():
+    base, data = file_tree("file-info")
+    path = os.path.join(base, "dir", "b.bin")
+    # No AWS configuration is needed, nor read: a profile that does not
+    # exist is no matter.
+    env = dict(os.environ, AWS_PROFILE="no-such-profile")
+    for location in ("file://" + path, path):
+        r = ok(run("info", location, env=env))
+        fields = dict(line.split(": ", 1) for line in r.lines)
+        assert fields["uri"] == "file://" + path, r
+        assert fields["size"] == str(len(data["dir/b.bin"])), r
+        assert fields["etag"].startswith('"'), r
+        assert re.match(r"\d{4}-\d\d-\d\dT", fields["last-modified"]), r
+    r = ok(run("info", "-h", "dir/b.bin", cwd=base))
+    assert "uri: file://" + path in r.lines and "size: 3.0 MiB" in r.lines, r
+
+    info = json.loads(ok(run("info", "--json", "file://" + path)).text)
+    assert info["key"] == path and info["size"] == len(data["dir/b.bin"]), info
+    assert info["uri"] == "file://" + path and info["metadata"] == {}, info
+    listed = json_lines(ok(run("ls", "--json", "-r", base + "/dir/")))
+    assert [o["etag"] for o in listed if o["key"] == path] == [info["etag"]], (listed, info)
+
+    # Missing: exit 2, naming the path.
+    missing = os.path.join(base, "missing.txt")
+    failed(run("info", "file://" + missing), missing)
+    failed(run("info", missing), missing)
+    usage_error(run("info", "file://" + base + "/dir/"), "prefix")
+
+
+@test
+def ls_on_files():
+    base, data = file_tree("file-ls")
+    # One level, directories as common prefixes, in key order ("-" before "/").
+    r = ok(run("ls", "file://" + base + "/"))
+    assert r.lines == [base + "/a.txt", base + "/dir-x.txt", base + "/dir/"], r
+    # Without "/", a literal prefix, as in S3; a local path is the same.
+    r = ok(run("ls", base + "/dir"))
+    assert r.lines == [base + "/dir-x.txt", base + "/dir/"], r
+    r = ok(run("ls", "dir/", cwd=base))
+    assert r.lines == [base + "/dir/b.bin", base + "/dir/sub/"], r
+
+    r = ok(run("ls", "-r", "file://" + base + "/"))
+    assert r.lines == sorted(base + "/" + k for k in data), r
+    r = ok(run("ls", "-r", base + "/dir/"))
+    assert r.lines == [base + "/dir/b.bin", base + "/dir/sub/c.txt"], r
+    r = ok(run("ls", "file://" + base + "/nothing-here/"))
+    assert r.stdout == b"", r
+
+    objects = json_lines(ok(run("ls", "--json", "file://" + base + "/")))
+    assert [o["type"] for o in objects] == ["object", "object", "prefix"], objects
+    assert objects[2] == {"type": "prefix", "uri": "file://" + base + "/dir/", "key": base + "/dir/"}, objects
+    assert objects[0]["uri"] == "file://" + base + "/a.txt", objects
+    assert objects[0]["size"] == len(data["a.txt"]), objects
+    objects = json_lines(ok(run("ls", "--json", "-r", base + "/")))
+    assert {o["key"]: o["size"] for o in objects} == {base + "/" + k: len(v) for k, v in data.items()}, objects
+
+    r = ok(run("ls", "-l", "-h", base + "/"))
+    rows = {line.split()[-1]: line for line in r.lines}
+    assert rows[base + "/dir/"].split()[0] == "DIR", r
+    assert " 6 bytes " in rows[base + "/a.txt"], r
+
+
+@test
+def cat_and_get_on_files():
+    base, data = file_tree("file-get-src")
+    a, b = data["a.txt"], data["dir/b.bin"]
+    r = ok(run("cat", "file://" + base + "/a.txt", os.path.join(base, "dir", "b.bin"), "a.txt", cwd=base))
+    assert sha256(r.stdout) == sha256(a + b + a), len(r.stdout)
+    no_progress(r)
+    # It stops at the first missing object, after the ones before it.
+    r = failed(run("cat", base + "/a.txt", base + "/missing.txt", base + "/a.txt"), base + "/missing.txt")
+    assert r.stdout == a, r
+
+    out = fresh_dir("file-get")
+    # The size-aware path: 1 MiB parts, byte for byte.
+    path = os.path.join(out, "b.bin")
+    info = json.loads(ok(run("get", "--json", "--part-size", "1M", "--threshold", "2M",
+                             "file://" + base + "/dir/b.bin", path)).text)
+    assert file_sha256(path) == sha256(b)
+    assert info["uri"] == "file://" + base + "/dir/b.bin" and info["path"] == path, info
+    assert info["bytes"] == len(b) and info["requests"] == 4 and info["error"] is None, info
+    # A local path, into a directory, to stdout, from the current directory.
+    ok(run("get", base + "/a.txt", out))
+    assert read_file(os.path.join(out, "a.txt")) == a
+    r = ok(run("get", base + "/dir/b.bin", "-"))
+    assert sha256(r.stdout) == sha256(b), len(r.stdout)
+    ok(run("get", "dir/sub/c.txt", out + "/", cwd=base))
+    assert read_file(os.path.join(out, "c.txt")) == data["dir/sub/c.txt"]
+    r = ok(run("get", "--progress", base + "/dir/b.bin", path))
+    check_progress_lines(r, "3.0 MiB", r"\d+ parts? in flight")
+
+    failed(run("get", base + "/missing.txt", os.path.join(out, "m")), base + "/missing.txt")
+    assert not os.path.exists(os.path.join(out, "m"))
+    usage_error(run("get", base + "/dir/", out), "prefix", "-r")
+    assert sorted(os.listdir(out)) == ["a.txt", "b.bin", "c.txt"], os.listdir(out)
+
+    # Recursive, from a file:// prefix.
+    out2 = fresh_dir("file-get-r")
+    ok(run("get", "-r", "file://" + base + "/dir/", out2))
+    assert tree(out2) == {"b.bin": sha256(b), "sub/c.txt": sha256(data["dir/sub/c.txt"])}
+
+
+@test
+def put_on_files():
+    src = fresh_dir("file-put-src")
+    dest = fresh_dir("file-put")
+    small = write_file(os.path.join(src, "small.dat"), os.urandom(1000))
+    big = write_file(os.path.join(src, "big.dat"), os.urandom(12 * 1024 * 1024 + 3))
+
+    r = ok(run("put", os.path.join(src, "small.dat"), "file://" + dest + "/p/small.dat"))
+    assert r.stdout == b"", r
+    no_progress(r)
+    assert read_file(os.path.join(dest, "p", "small.dat")) == small
+
+    # A prefix gets the file's name; one part, whatever the size.
+    result = json.loads(ok(run("put", "--json", "--threshold", "6M", "--part-size", "5M",
+                               os.path.join(src, "big.dat"), dest + "/p/")).text)
+    assert result["uri"] == "file://" + dest + "/p/big.dat", result
+    assert result["bytes"] == len(big) and result["parts"] == 1 and result["error"] is None, result
+    assert file_sha256(os.path.join(dest, "p", "big.dat")) == sha256(big)
+    info = json.loads(ok(run("info", "--json", dest + "/p/big.dat")).text)
+    assert info["etag"] == result["etag"], (info, result)
+
+    # Standard input, and a relative path.
+    ok(run("put", "-", "file://" + dest + "/p/stdin.dat", input=big))
+    assert file_sha256(os.path.join(dest, "p", "stdin.dat")) == sha256(big)
+    ok(run("put", "small.dat", "../file-put/p/relative.dat", cwd=src))
+    assert read_file(os.path.join(dest, "p", "relative.dat")) == small
+
+    r = ok(run("put", "--progress", os.path.join(src, "big.dat"), dest + "/p/progress.dat"))
+    check_progress_lines(r, "12.0 MiB", r"\d+ parts? in flight")
+    assert file_sha256(os.path.join(dest, "p", "progress.dat")) == sha256(big)
+
+    failed(run("put", os.path.join(src, "missing.dat"), dest + "/p/missing.dat"), "missing.dat")
+    assert not os.path.exists(os.path.join(dest, "p", "missing.dat"))
+
+    # Recursive, to a file:// prefix.
+    ok(run("put", "-r", src, "file://" + dest + "/tree/"))
+    assert tree(os.path.join(dest, "tree")) == tree(src)
+    no_temporary_files(dest)
+
+
+@test
+def rm_on_files():
+    base, data = file_tree("file-rm")
+    r = ok(run("rm", "file://" + base + "/a.txt"))
+    assert r.stdout == b"" and r.stderr == "", r
+    assert not os.path.exists(os.path.join(base, "a.txt"))
+    failed(run("info", base + "/a.txt"))
+    failed(run("rm", base + "/a.txt"), base + "/a.txt")
+    ok(run("rm", "-f", base + "/a.txt"))
+
+    # A directory, named without "/", is not an object either.
+    usage_error(run("rm", "file://" + base + "/dir"), "prefix", "-r")
+    usage_error(run("rm", base + "/dir/"), "prefix", "-r")
+    assert os.path.exists(os.path.join(base, "dir", "sub", "c.txt"))
+
+    # -r on "dir" deletes dir/ (and the directories it empties), never dir-x.txt.
+    r = ok(run("rm", "-r", "-v", "file://" + base + "/dir"))
+    assert "deleted 2 objects under file://" + base + "/dir/" in r.stderr, r
+    assert sorted(os.listdir(base)) == ["dir-x.txt"], os.listdir(base)
+    assert ok(run("ls", "-r", base + "/")).lines == [base + "/dir-x.txt"]
+    failed(run("rm", "-r", base + "/dir/"), "Nothing to delete")
+    ok(run("rm", "-r", "-f", base + "/dir/"))
+
+    ok(run("rm", "dir-x.txt", cwd=base))
+    assert os.listdir(base) == []
+
+
+@test
+def cp_with_files():
+    base, data = file_tree("file-cp")
+    # file:// to S3 and back, through the store of each side.
+    ok(s3("cp", "file://" + base + "/dir/b.bin", "s3://scratch/cp-file/b.bin"))
+    assert file_sha256(os.path.join(ROOT, "scratch", "cp-file", "b.bin")) == sha256(data["dir/b.bin"])
+    ok(s3("cp", "s3://data/small.txt", "file://" + base + "/from-s3.txt"))
+    assert read_file(os.path.join(base, "from-s3.txt")) == DATA["small.txt"]
+    ok(s3("rm", "-r", "s3://scratch/cp-file/"))
+    # Local to local, and to standard output.
+    ok(run("cp", base + "/a.txt", base + "/copy/"))
+    assert read_file(os.path.join(base, "copy", "a.txt")) == data["a.txt"]
+    r = ok(run("cp", "file://" + base + "/a.txt", "-"))
+    assert r.stdout == data["a.txt"], r
+    no_temporary_files(base)
+
+
+@bad_input_test
+def s3_only_commands_refuse_files():
+    """Buckets, presigned URLs, the server-side copy and bench are S3's:
+    a file:// URI or a local path is a usage error naming it."""
+    base, _ = file_tree("file-s3-only")
+    before = tree(base)
+    path = os.path.join(base, "a.txt")
+    for args in (["mb", "file://" + base], ["rb", "file://" + base], ["rb", "--force", base],
+                 ["presign", "file://" + path], ["presign", path], ["bench", "file://" + path]):
+        usage_error(run(*args), "“%s” is not an s3:// URI" % args[-1])
+    usage_error(run("ls", "-r"), "-r lists objects: give a URI")
+    assert tree(base) == before
 
 # }}}
 # {{{ Progress

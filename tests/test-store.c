@@ -1103,6 +1103,660 @@ test_list_cancelled (Fixture       *fx,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+
+/* list_foreach: the items of list, without keeping them */
+
+typedef struct {
+  GString *keys;
+  guint    calls;
+  guint    stop_after;          /* 0: never stop */
+  guint    delivered;
+  guint    finalized;
+  guint    max_alive;
+  guint    notified;
+} Walked;
+
+static void
+item_finalized_cb (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  ((Walked *) data)->finalized++;
+}
+
+static gboolean
+walked_cb (S3dlioObjectInfo *info,
+           gpointer          data)
+{
+  Walked *walked = data;
+
+  walked->calls++;
+  g_string_append_printf (walked->keys, "%s%s%s", walked->keys->len ? " " : "",
+                          s3dlio_object_info_get_key (info),
+                          s3dlio_object_info_get_is_prefix (info) ? "(dir)" : "");
+
+  /* Items handed over and not freed yet: what the walk holds on to. */
+  g_object_weak_ref (G_OBJECT (info), item_finalized_cb, walked);
+  walked->delivered++;
+  walked->max_alive = MAX (walked->max_alive, walked->delivered - walked->finalized);
+
+  return walked->stop_after == 0 || walked->calls < walked->stop_after;
+}
+
+static void
+walked_clear (Walked *walked)
+{
+  g_string_free (walked->keys, TRUE);
+}
+
+/* The keys walked, relative to @prefix_key. */
+static char *
+walk_keys (Fixture     *fx,
+           const char  *prefix,
+           const char  *delimiter,
+           guint        stop_after,
+           guint       *calls)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = store_uri (fx, prefix);
+  g_autofree char *root_key = store_key (fx, "");
+  Walked walked = { g_string_new (NULL), 0, stop_after };
+  g_auto(GStrv) keys = NULL;
+  GString *relative = g_string_new (NULL);
+
+  g_assert_true (s3dlio_object_store_list_foreach (fx->store, uri, delimiter, walked_cb, &walked,
+                                                    NULL, &error));
+  g_assert_no_error (error);
+  *calls = walked.calls;
+
+  keys = g_strsplit (walked.keys->str, " ", -1);
+  for (guint i = 0; keys[i] != NULL && keys[i][0] != '\0'; i++)
+    {
+      g_assert_true (g_str_has_prefix (keys[i], root_key));
+      g_string_append_printf (relative, "%s%s", i ? " " : "", keys[i] + strlen (root_key));
+    }
+  walked_clear (&walked);
+
+  return g_string_free (relative, FALSE);
+}
+
+static void
+test_list_foreach (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "list/");
+  g_autofree char *text = NULL;
+  Walked walked = { g_string_new (NULL) };
+  guint calls = 0;
+
+  seed_listing (fx);
+
+  /* What list gives, in key order. */
+  text = walk_keys (fx, "list/", NULL, 0, &calls);
+  g_assert_cmpstr (text, ==, "list/a.txt list/b-x.txt list/b/c.txt list/b/d/e.txt list/z.txt");
+  g_assert_cmpuint (calls, ==, 5);
+  g_clear_pointer (&text, g_free);
+
+  text = walk_keys (fx, "list/", "/", 0, &calls);
+  g_assert_cmpstr (text, ==, "list/a.txt list/b-x.txt list/b/(dir) list/z.txt");
+  g_clear_pointer (&text, g_free);
+
+  text = walk_keys (fx, "list/b", "/", 0, &calls);
+  g_assert_cmpstr (text, ==, "list/b-x.txt list/b/(dir)");
+  g_clear_pointer (&text, g_free);
+
+  text = walk_keys (fx, "nothing/", NULL, 0, &calls);
+  g_assert_cmpstr (text, ==, "");
+  g_assert_cmpuint (calls, ==, 0);
+  g_clear_pointer (&text, g_free);
+
+  /* The function stops it: a success, and nothing more is handed over. */
+  text = walk_keys (fx, "list/", NULL, 2, &calls);
+  g_assert_cmpstr (text, ==, "list/a.txt list/b-x.txt");
+  g_assert_cmpuint (calls, ==, 2);
+  g_clear_pointer (&text, g_free);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (s3dlio_object_store_list_foreach (fx->store, prefix, NULL, walked_cb, &walked,
+                                                     cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (walked.calls, ==, 0);
+  walked_clear (&walked);
+}
+
+static void
+walked_notify_cb (gpointer data)
+{
+  ((Walked *) data)->notified++;
+}
+
+/* The async form: the function in the caller's context, its data freed
+ * once, after the end. */
+static void
+test_list_foreach_async (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "list/");
+  g_autoptr(GAsyncResult) result = NULL;
+  Walked walked = { g_string_new (NULL) };
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  seed_listing (fx);
+  s3dlio_object_store_list_foreach_async (fx->store, prefix, NULL, walked_cb, &walked, walked_notify_cb,
+                                          NULL, result_cb, &result);
+  g_assert_cmpuint (walked.notified, ==, 0);
+  while (result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+
+  g_assert_true (s3dlio_object_store_list_foreach_finish (fx->store, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (walked.calls, ==, 5);
+  g_clear_object (&result);
+  for (guint i = 0; i < 100 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  g_assert_cmpuint (walked.notified, ==, 1);
+  g_assert_cmpuint (walked.calls, ==, 5);
+  walked_clear (&walked);
+}
+
+/* A function that runs a nested main loop still sees the items in key
+ * order, each page after the one before. */
+typedef struct {
+  char  *last_key;
+  guint  calls;
+  gboolean in_order;
+} Nested;
+
+static gboolean
+nested_cb (S3dlioObjectInfo *info,
+           gpointer          data)
+{
+  Nested *nested = data;
+  const char *key = s3dlio_object_info_get_key (info);
+
+  nested->calls++;
+  if (nested->last_key != NULL && strcmp (nested->last_key, key) >= 0)
+    nested->in_order = FALSE;
+  g_free (nested->last_key);
+  nested->last_key = g_strdup (key);
+
+  /* Time for the walk to queue the next page, then a nested loop that
+   * could be handed it. */
+  if (nested->calls == 1)
+    g_usleep (100 * 1000);
+  for (guint i = 0; i < 10 && g_main_context_iteration (g_main_context_get_thread_default (), FALSE); i++)
+    ;
+
+  return TRUE;
+}
+
+static void
+test_list_foreach_nested (Fixture       *fx,
+                          gconstpointer  data)
+{
+  const guint n = fx->backend == BACKEND_S3 ? 25 : 2500;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "nested/");
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  Nested nested = { NULL, 0, TRUE };
+
+  if (fx->backend == BACKEND_S3)
+    s3dlio_server_set_page_size (fx->server, 10);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("nested/%05u", i);
+
+      seed_bytes (fx, key, empty);
+    }
+
+  g_assert_true (s3dlio_object_store_list_foreach (fx->store, prefix, NULL, nested_cb, &nested,
+                                                    NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (nested.calls, ==, n);
+  g_assert_true (nested.in_order);
+  g_free (nested.last_key);
+}
+
+/* The walk keeps pace with the function: an object added while the first
+ * page is handled, under a "directory" listed last, is listed. A walk that
+ * ran ahead, holding pages in memory, would have passed it. */
+typedef struct {
+  Walked      walked;
+  Fixture    *fx;
+  const char *late_key;
+} Paced;
+
+static gboolean
+paced_cb (S3dlioObjectInfo *info,
+          gpointer          data)
+{
+  Paced *paced = data;
+
+  if (paced->walked.calls == 0)
+    {
+      g_autoptr(GBytes) late = g_bytes_new_static ("late", 4);
+
+      /* Time enough for a walk that does not wait to finish. */
+      g_usleep (200 * 1000);
+      seed_bytes (paced->fx, paced->late_key, late);
+    }
+
+  return walked_cb (info, &paced->walked);
+}
+
+static void
+test_list_foreach_bounded (Fixture       *fx,
+                           gconstpointer  data)
+{
+  /* Pages of 10 objects from the S3 endpoint, of 1000 files here: more
+   * than three pages before the last "directory". */
+  const guint page = fx->backend == BACKEND_S3 ? 10 : 1000;
+  const guint n = fx->backend == BACKEND_S3 ? 55 : 3500;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "many/");
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autofree char *late_key = store_key (fx, "many/z/late");
+  Paced paced = { { g_string_new (NULL) }, fx, "many/z/late" };
+
+  if (fx->backend == BACKEND_S3)
+    s3dlio_server_set_page_size (fx->server, page);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("many/a/%05u", i);
+
+      seed_bytes (fx, key, empty);
+    }
+  /* A directory is read when the walk gets to it; its parent at once. */
+  if (fx->backend == BACKEND_FILE)
+    {
+      g_autofree char *z = g_build_filename (fx->root, "many", "z", NULL);
+
+      g_assert_cmpint (g_mkdir (z, 0700), ==, 0);
+    }
+
+  g_assert_true (s3dlio_object_store_list_foreach (fx->store, prefix, NULL, paced_cb, &paced,
+                                                    NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (paced.walked.calls, ==, n + 1);
+  g_assert_true (g_str_has_suffix (paced.walked.keys->str, late_key));
+
+  /* Each page is let go once handled. */
+  g_assert_cmpuint (paced.walked.finalized, ==, n + 1);
+  g_assert_cmpuint (paced.walked.max_alive, >=, 1);
+  g_assert_cmpuint (paced.walked.max_alive, <=, 2 * page);
+  walked_clear (&paced.walked);
+}
+
+
+/* {{{ delete_prefix */
+
+static void
+test_delete_prefix (Fixture       *fx,
+                    gconstpointer  data)
+{
+  static const char *const keys[] = {
+    "del/a.txt", "del/sub/b.bin", "del/sub/deeper/c.txt", "delx.txt", "keep/d.txt",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "del/");
+  g_autoptr(S3dlioUri) partial = store_uri (fx, "delx");
+  g_autoptr(S3dlioUri) root = store_uri (fx, "");
+  g_autoptr(GListModel) failures = NULL;
+  g_autoptr(GListModel) left = NULL;
+  g_autofree char *root_key = store_key (fx, "");
+  g_autofree char *text = NULL;
+  guint64 n_deleted = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_bytes_unref (seed (fx, keys[i], 100 * i));
+
+  failures = s3dlio_object_store_delete_prefix (fx->store, prefix, &n_deleted, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (failures);
+  g_assert_true (g_list_model_get_item_type (failures) == S3DLIO_TYPE_DELETE_FAILURE);
+  g_assert_cmpuint (g_list_model_get_n_items (failures), ==, 0);
+  g_assert_cmpuint (n_deleted, ==, 3);
+  g_clear_object (&failures);
+
+  /* Only what was under the prefix went; as in S3, no "directory" is
+   * left behind to be listed. */
+  left = s3dlio_object_store_list_all (fx->store, root, "/", NULL, &error);
+  g_assert_no_error (error);
+  text = listing_string (left, root_key);
+  g_assert_cmpstr (text, ==, "delx.txt keep/(dir)");
+  g_clear_pointer (&text, g_free);
+  g_assert_null (stored_object (fx, "del/sub/b.bin"));
+  if (fx->backend == BACKEND_FILE)
+    {
+      g_autofree char *dir = g_build_filename (fx->root, "del", NULL);
+
+      g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+    }
+
+  /* Nothing left under it: nothing deleted, no failure. */
+  failures = s3dlio_object_store_delete_prefix (fx->store, prefix, &n_deleted, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (failures), ==, 0);
+  g_assert_cmpuint (n_deleted, ==, 0);
+  g_clear_object (&failures);
+
+  /* A prefix is literal: "delx" takes delx.txt. */
+  failures = s3dlio_object_store_delete_prefix (fx->store, partial, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (failures), ==, 0);
+  g_clear_object (&failures);
+  g_assert_null (stored_object (fx, "delx.txt"));
+  {
+    g_autoptr(GBytes) kept = stored_object (fx, "keep/d.txt");
+
+    g_assert_nonnull (kept);
+    g_assert_cmpuint (g_bytes_get_size (kept), ==, 400);
+  }
+}
+
+static void
+test_delete_prefix_async (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "del/");
+  g_autoptr(S3dlioUri) other = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GListModel) failures = NULL;
+  guint64 n_deleted = 42;
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  g_bytes_unref (seed (fx, "del/one", 10));
+  g_bytes_unref (seed (fx, "del/two/three", 10));
+
+  s3dlio_object_store_delete_prefix_async (fx->store, prefix, NULL, result_cb, &result);
+  while (result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  failures = s3dlio_object_store_delete_prefix_finish (fx->store, result, &n_deleted, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (failures), ==, 0);
+  g_assert_cmpuint (n_deleted, ==, 2);
+  g_clear_object (&failures);
+
+  /* Cancelled: nothing deleted. */
+  g_bytes_unref (seed (fx, "del/four", 10));
+  g_cancellable_cancel (cancellable);
+  failures = s3dlio_object_store_delete_prefix (fx->store, prefix, &n_deleted, cancellable, &error);
+  g_assert_null (failures);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (n_deleted, ==, 0);
+  g_clear_error (&error);
+  g_assert_nonnull (stored_object (fx, "del/four"));
+  g_bytes_unref (stored_object (fx, "del/four"));
+
+  /* The other backend's URI. */
+  if (fx->backend == BACKEND_S3)
+    other = s3dlio_uri_new_file ("/nonexistent/");
+  else
+    other = s3dlio_uri_new_s3 ("bucket", "del/", &error);
+  g_assert_no_error (error);
+  failures = s3dlio_object_store_delete_prefix (fx->store, other, NULL, NULL, &error);
+  g_assert_null (failures);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+}
+
+/* }}} */
+/* {{{ upload */
+
+static void
+upload_progress_cb (S3dlioUpload *upload,
+                    gpointer      data)
+{
+  (*(guint *) data)++;
+}
+
+/* Runs @upload and checks what a caller sees of it when it succeeded. */
+static void
+assert_uploaded (Fixture      *fx,
+                 S3dlioUpload *upload,
+                 const char   *key,
+                 GBytes       *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  guint progress = 0;
+
+  g_signal_connect (upload, "progress", G_CALLBACK (upload_progress_cb), &progress);
+  g_assert_true (s3dlio_object_store_upload (fx->store, upload, NULL, &error));
+  g_assert_no_error (error);
+
+  stored = stored_object (fx, key);
+  assert_same_bytes (expected, stored);
+  g_assert_cmpint (s3dlio_upload_get_state (upload), ==, S3DLIO_TRANSFER_STATE_DONE);
+  g_assert_cmpuint (s3dlio_upload_get_total_size (upload), ==, g_bytes_get_size (expected));
+  g_assert_cmpuint (s3dlio_upload_get_bytes_done (upload), ==, g_bytes_get_size (expected));
+  g_assert_cmpuint (s3dlio_upload_get_n_parts (upload), >=, 1);
+  g_assert_cmpuint (s3dlio_upload_get_parts_done (upload), ==, s3dlio_upload_get_n_parts (upload));
+  g_assert_cmpuint (s3dlio_upload_get_parts_in_flight (upload), ==, 0);
+  g_assert_cmpuint (s3dlio_upload_get_requests (upload), >=, 1);
+  g_assert_cmpuint (progress, >=, 1);
+
+  /* The ETag is the one the store gives the object. */
+  info = s3dlio_object_store_stat (fx->store, s3dlio_upload_get_uri (upload), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s3dlio_upload_get_etag (upload), ==, s3dlio_object_info_get_etag (info));
+}
+
+static void
+test_upload (Fixture       *fx,
+             gconstpointer  data)
+{
+  const gsize upload_sizes[] = { 0, 1000, 3 * PART + 17 };
+  g_autofree char *source = g_build_filename (fx->tmpdir, "upload-source.bin", NULL);
+
+  /* Multipart on S3 from 2 parts on. */
+  s3dlio_server_set_min_part_size (fx->server, PART);
+  s3dlio_config_set_upload_part_size (fx->config, PART);
+  s3dlio_config_set_upload_threshold (fx->config, 2 * PART);
+
+  for (guint i = 0; i < G_N_ELEMENTS (upload_sizes); i++)
+    {
+      g_autoptr(GBytes) content = random_bytes (upload_sizes[i], i + 7);
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (content);
+      g_autoptr(GInputStream) unknown = g_memory_input_stream_new_from_bytes (content);
+      g_autofree char *key = NULL;
+      g_autoptr(S3dlioUri) uri = NULL;
+      g_autoptr(S3dlioUpload) upload = NULL;
+
+      key = g_strdup_printf ("upload/bytes/%zu", upload_sizes[i]);
+      uri = store_uri (fx, key);
+      upload = s3dlio_upload_new (uri);
+      s3dlio_upload_set_source_bytes (upload, content);
+      assert_uploaded (fx, upload, key, content);
+      if (upload_sizes[i] > 2 * PART)
+        g_assert_cmpuint (s3dlio_upload_get_n_parts (upload), ==, fx->backend == BACKEND_S3 ? 4 : 1);
+      g_clear_object (&upload);
+      g_clear_object (&uri);
+      g_clear_pointer (&key, g_free);
+
+      write_file (source, content);
+      key = g_strdup_printf ("upload/file/%zu", upload_sizes[i]);
+      uri = store_uri (fx, key);
+      upload = s3dlio_upload_new (uri);
+      s3dlio_upload_set_source_path (upload, source);
+      assert_uploaded (fx, upload, key, content);
+      g_clear_object (&upload);
+      g_clear_object (&uri);
+      g_clear_pointer (&key, g_free);
+
+      key = g_strdup_printf ("upload/stream/%zu", upload_sizes[i]);
+      uri = store_uri (fx, key);
+      upload = s3dlio_upload_new (uri);
+      s3dlio_upload_set_source_stream (upload, stream, upload_sizes[i]);
+      assert_uploaded (fx, upload, key, content);
+      g_clear_object (&upload);
+      g_clear_object (&uri);
+      g_clear_pointer (&key, g_free);
+
+      key = g_strdup_printf ("upload/unknown/%zu", upload_sizes[i]);
+      uri = store_uri (fx, key);
+      upload = s3dlio_upload_new (uri);
+      s3dlio_upload_set_source_stream (upload, unknown, -1);
+      assert_uploaded (fx, upload, key, content);
+    }
+
+  if (fx->backend == BACKEND_FILE)
+    assert_no_temporary_files (fx->root);
+}
+
+static void
+test_upload_errors (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GBytes) content = random_bytes (1000, 3);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "upload-errors/object");
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "upload-errors/");
+  g_autofree char *missing = g_build_filename (fx->tmpdir, "no-such-file", NULL);
+  g_autoptr(S3dlioUpload) upload = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+
+  /* A missing source names it, and stores nothing. */
+  upload = s3dlio_upload_new (uri);
+  s3dlio_upload_set_source_path (upload, missing);
+  g_assert_false (s3dlio_object_store_upload (fx->store, upload, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_assert_cmpint (s3dlio_upload_get_state (upload), ==, S3DLIO_TRANSFER_STATE_FAILED);
+  g_clear_error (&error);
+
+  /* An upload runs once. */
+  g_assert_false (s3dlio_object_store_upload (fx->store, upload, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&upload);
+
+  /* A stream shorter than it said. */
+  stream = g_memory_input_stream_new_from_bytes (content);
+  upload = s3dlio_upload_new (uri);
+  s3dlio_upload_set_source_stream (upload, stream, 2000);
+  g_assert_false (s3dlio_object_store_upload (fx->store, upload, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "announced"));
+  g_clear_error (&error);
+  g_clear_object (&upload);
+
+  /* No source. */
+  upload = s3dlio_upload_new (uri);
+  g_assert_false (s3dlio_object_store_upload (fx->store, upload, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_clear_object (&upload);
+
+  /* A prefix is not an object. */
+  upload = s3dlio_upload_new (prefix);
+  s3dlio_upload_set_source_bytes (upload, content);
+  g_assert_false (s3dlio_object_store_upload (fx->store, upload, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+  g_clear_error (&error);
+  g_clear_object (&upload);
+
+  /* Cancelled. */
+  g_cancellable_cancel (cancellable);
+  upload = s3dlio_upload_new (uri);
+  s3dlio_upload_set_source_bytes (upload, content);
+  g_assert_false (s3dlio_object_store_upload (fx->store, upload, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_null (stored_object (fx, "upload-errors/object"));
+  if (fx->backend == BACKEND_FILE)
+    assert_no_temporary_files (fx->root);
+}
+
+/* However the root is named, deleting all of it is refused. The check
+ * comes before the cancellation, which keeps this test harmless should it
+ * ever fail: nothing is walked. */
+static void
+test_file_delete_prefix_refuses_root (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioFileStore) store = s3dlio_file_store_new (NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *tmpdir = g_dir_make_tmp ("s3dlio-root-XXXXXX", &error);
+  g_autofree char *link = NULL;
+  g_autofree char *via_link = NULL;
+  const char *paths[4] = { "/", "//", "/tmp/../", NULL };
+
+  g_assert_no_error (error);
+  link = g_build_filename (tmpdir, "root", NULL);
+  g_assert_cmpint (symlink ("/", link), ==, 0);
+  via_link = g_strconcat (link, "/", NULL);
+  paths[3] = via_link;
+  g_cancellable_cancel (cancellable);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(S3dlioUri) uri = s3dlio_uri_new_file (paths[i]);
+      g_autoptr(GListModel) failures = NULL;
+      guint64 n_deleted = 42;
+
+      failures = s3dlio_object_store_delete_prefix (S3DLIO_OBJECT_STORE (store), uri, &n_deleted,
+                                                    cancellable, &error);
+      g_assert_null (failures);
+      g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, paths[i]));
+      g_assert_cmpuint (n_deleted, ==, 0);
+      g_clear_error (&error);
+    }
+
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_cmpint (g_rmdir (tmpdir), ==, 0);
+}
+
+/* Directories the deletion leaves empty go; one holding what is not an
+ * object (a link to a directory) stays, and so does what it leads to. */
+static void
+test_file_delete_prefix_directories (Fixture       *fx,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "tree/");
+  g_autoptr(GListModel) failures = NULL;
+  g_autofree char *outside = g_build_filename (fx->tmpdir, "outside", NULL);
+  g_autofree char *outside_file = g_build_filename (outside, "precious.txt", NULL);
+  g_autofree char *link_dir = g_build_filename (fx->root, "tree", "linked", NULL);
+  g_autofree char *link = g_build_filename (link_dir, "to-outside", NULL);
+  g_autofree char *empty = g_build_filename (fx->root, "tree", "empty", "deeper", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) precious = random_bytes (10, 1);
+  guint64 n_deleted = 0;
+
+  g_bytes_unref (seed (fx, "tree/a.txt", 10));
+  g_bytes_unref (seed (fx, "tree/b/c.txt", 10));
+  write_file (outside_file, precious);
+  g_assert_cmpint (g_mkdir_with_parents (link_dir, 0700), ==, 0);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+
+  failures = s3dlio_object_store_delete_prefix (fx->store, prefix, &n_deleted, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (failures), ==, 0);
+  g_assert_cmpuint (n_deleted, ==, 2);
+
+  text = tree_string (fx->root);
+  g_assert_cmpstr (text, ==, "tree/ tree/linked/ tree/linked/to-outside");
+  g_clear_pointer (&text, g_free);
+  text = tree_string (outside);
+  g_assert_cmpstr (text, ==, "precious.txt");
+}
+
 /* }}} */
 /* {{{ Recursive download */
 
@@ -1516,6 +2170,307 @@ test_recursive_download_cancel (Fixture       *fx,
   assert_no_temporary_files (out);
 }
 
+/* Follows a batch's items model through its items-changed signals: a
+ * copy kept in step with it, which must always match it. Each removal must
+ * be the object whose item-finished was emitted last, done, and only after
+ * that emission. */
+typedef struct {
+  GListModel      *model;
+  GPtrArray       *shadow;          /* S3dlioBatchItem */
+  S3dlioBatchItem *last_finished;   /* unowned, for comparison only */
+  guint            finished;
+  guint            removed;
+  guint            added;
+  gboolean         in_emission;
+  guint64          bytes_done;      /* at the last item-finished */
+} ItemsWatch;
+
+static void
+assert_shadow_matches (ItemsWatch *watch)
+{
+  g_assert_cmpuint (watch->shadow->len, ==, g_list_model_get_n_items (watch->model));
+  for (guint i = 0; i < watch->shadow->len; i++)
+    {
+      g_autoptr(S3dlioBatchItem) item = g_list_model_get_item (watch->model, i);
+
+      g_assert_true (item == g_ptr_array_index (watch->shadow, i));
+    }
+}
+
+static void
+shadow_items_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         gpointer    data)
+{
+  ItemsWatch *watch = data;
+
+  g_assert_cmpuint (position + removed, <=, watch->shadow->len);
+  for (guint i = 0; i < removed; i++)
+    {
+      S3dlioBatchItem *item = g_ptr_array_index (watch->shadow, position + i);
+
+      g_assert_false (watch->in_emission);
+      g_assert_true (item == watch->last_finished);
+      g_assert_cmpint (s3dlio_batch_item_get_state (item), ==, S3DLIO_TRANSFER_STATE_DONE);
+    }
+  g_ptr_array_remove_range (watch->shadow, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (watch->shadow, position + i, g_list_model_get_item (model, position + i));
+
+  watch->removed += removed;
+  watch->added += added;
+  assert_shadow_matches (watch);
+}
+
+static void
+items_finished_cb (S3dlioBatch     *batch,
+                   S3dlioBatchItem *item,
+                   gpointer         data)
+{
+  ItemsWatch *watch = data;
+  guint position;
+
+  /* Still there while the handlers run. */
+  g_assert_true (g_list_store_find (G_LIST_STORE (watch->model), item, &position));
+  watch->bytes_done = s3dlio_batch_get_bytes_done (batch);
+  g_assert_cmpuint (watch->bytes_done, <=, s3dlio_batch_get_total_bytes (batch));
+  watch->last_finished = item;
+  watch->finished++;
+  watch->in_emission = TRUE;
+}
+
+static void
+items_finished_after_cb (S3dlioBatch     *batch,
+                         S3dlioBatchItem *item,
+                         gpointer         data)
+{
+  ItemsWatch *watch = data;
+
+  watch->in_emission = FALSE;
+}
+
+static void
+watch_items (S3dlioBatch *batch,
+             ItemsWatch  *watch)
+{
+  watch->model = s3dlio_batch_get_items (batch);
+  watch->shadow = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect (watch->model, "items-changed", G_CALLBACK (shadow_items_changed_cb), watch);
+  g_signal_connect (batch, "item-finished", G_CALLBACK (items_finished_cb), watch);
+  g_signal_connect_after (batch, "item-finished", G_CALLBACK (items_finished_after_cb), watch);
+}
+
+static void
+unwatch_items (S3dlioBatch *batch,
+               ItemsWatch  *watch)
+{
+  g_signal_handlers_disconnect_by_data (watch->model, watch);
+  g_signal_handlers_disconnect_by_data (batch, watch);
+  g_clear_pointer (&watch->shadow, g_ptr_array_unref);
+}
+
+static void
+notify_count_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    data)
+{
+  (*(guint *) data)++;
+}
+
+/* Runs a recursive download of the tree (28 objects, one of them in
+ * several parts) where a file stands where the directory "d" must go: the
+ * one object under it fails. */
+static gboolean
+download_tree_with_a_failure (Fixture     *fx,
+                              S3dlioBatch *batch,
+                              const char  *out,
+                              ItemsWatch  *watch,
+                              GError     **error)
+{
+  g_autofree char *blocker = g_build_filename (out, "d", NULL);
+  g_autoptr(GBytes) something = random_bytes (10, 4);
+  gboolean ok;
+
+  write_file (blocker, something);
+  s3dlio_batch_set_max_concurrent (batch, 3);
+  watch_items (batch, watch);
+  ok = s3dlio_object_store_download_recursive (fx->store, batch, NULL, error);
+  assert_shadow_matches (watch);
+  unwatch_items (batch, watch);
+
+  return ok;
+}
+
+static void
+assert_failed_blocked_item (S3dlioBatchItem *item)
+{
+  g_assert_cmpstr (s3dlio_batch_item_get_relative_key (item), ==, "d/e/f/g/h.bin");
+  g_assert_cmpint (s3dlio_batch_item_get_state (item), ==, S3DLIO_TRANSFER_STATE_FAILED);
+  g_assert_error ((GError *) s3dlio_batch_item_get_error (item), G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+}
+
+/* Without keep-finished, what is done goes; the failure stays, the
+ * counters and signals are as with it. */
+static void
+test_recursive_download_drop_finished (Fixture       *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = seed_tree (fx, "tree/", 20);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "tree/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(S3dlioBatchItem) failed = NULL;
+  g_autoptr(GError) error = NULL;
+  GBytes *blocked = g_hash_table_lookup (contents, "d/e/f/g/h.bin");
+  guint n = g_hash_table_size (contents);
+  ItemsWatch watch = { 0 };
+  BatchWatch batch_watch = { 0 };
+  guint notified = 0;
+  guint progress = 0;
+  guint64 total = 0;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, contents);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    total += g_bytes_get_size (value);
+
+  /* The property, and its notification only on change. */
+  g_assert_true (s3dlio_batch_get_keep_finished (batch));
+  g_signal_connect (batch, "notify::keep-finished", G_CALLBACK (notify_count_cb), &notified);
+  s3dlio_batch_set_keep_finished (batch, FALSE);
+  s3dlio_batch_set_keep_finished (batch, FALSE);
+  g_assert_false (s3dlio_batch_get_keep_finished (batch));
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_set (batch, "keep-finished", TRUE, NULL);
+  g_assert_true (s3dlio_batch_get_keep_finished (batch));
+  g_object_set (batch, "keep-finished", FALSE, NULL);
+  g_assert_cmpuint (notified, ==, 3);
+
+  watch_batch (batch, &batch_watch);
+  g_signal_connect (batch, "progress", G_CALLBACK (notify_count_cb), &progress);
+  g_assert_false (download_tree_with_a_failure (fx, batch, out, &watch, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  g_assert_nonnull (strstr (error->message, "1 of 28 objects failed"));
+
+  /* Only the failure is left. */
+  g_assert_cmpuint (g_list_model_get_n_items (s3dlio_batch_get_items (batch)), ==, 1);
+  failed = g_list_model_get_item (s3dlio_batch_get_items (batch), 0);
+  assert_failed_blocked_item (failed);
+
+  /* Every object was listed, then went out done but the failed one. */
+  g_assert_cmpuint (watch.added, ==, n);
+  g_assert_cmpuint (watch.removed, ==, n - 1);
+  g_assert_cmpuint (watch.finished, ==, n);
+  g_assert_cmpuint (batch_watch.started, ==, n);
+  g_assert_cmpuint (batch_watch.finished, ==, n);
+  g_assert_cmpuint (batch_watch.max_in_flight, ==, 3);
+  g_assert_cmpuint (progress, >=, 1);
+
+  g_assert_cmpint (s3dlio_batch_get_state (batch), ==, S3DLIO_TRANSFER_STATE_FAILED);
+  g_assert_cmpuint (s3dlio_batch_get_n_objects (batch), ==, n);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), ==, n - 1);
+  g_assert_cmpuint (s3dlio_batch_get_objects_failed (batch), ==, 1);
+  g_assert_cmpuint (s3dlio_batch_get_objects_in_flight (batch), ==, 0);
+  g_assert_cmpuint (s3dlio_batch_get_total_bytes (batch), ==, total);
+  g_assert_cmpuint (s3dlio_batch_get_bytes_done (batch), ==, total - g_bytes_get_size (blocked));
+  g_assert_cmpuint (watch.bytes_done, ==, total - g_bytes_get_size (blocked));
+
+  /* And the objects done are there all the same. */
+  g_hash_table_remove (contents, "d/e/f/g/h.bin");
+  g_hash_table_insert (contents, g_strdup ("d"), random_bytes (10, 4));
+  assert_tree_matches (out, contents);
+  assert_no_temporary_files (out);
+}
+
+/* With keep-finished (the default), every object stays, each with its
+ * transfer. */
+static void
+test_recursive_download_keep_finished (Fixture       *fx,
+                                       gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = seed_tree (fx, "tree/", 20);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "tree/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(GError) error = NULL;
+  GListModel *items = s3dlio_batch_get_items (batch);
+  guint n = g_hash_table_size (contents);
+  ItemsWatch watch = { 0 };
+  guint n_failed = 0;
+
+  g_assert_false (download_tree_with_a_failure (fx, batch, out, &watch, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+
+  g_assert_cmpuint (watch.added, ==, n);
+  g_assert_cmpuint (watch.removed, ==, 0);
+  g_assert_cmpuint (watch.finished, ==, n);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), ==, n - 1);
+  g_assert_cmpuint (s3dlio_batch_get_objects_failed (batch), ==, 1);
+
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(S3dlioBatchItem) item = g_list_model_get_item (items, i);
+      S3dlioTransfer *transfer = s3dlio_batch_item_get_transfer (item);
+
+      if (s3dlio_batch_item_get_state (item) == S3DLIO_TRANSFER_STATE_FAILED)
+        {
+          assert_failed_blocked_item (item);
+          n_failed++;
+          continue;
+        }
+      g_assert_cmpint (s3dlio_batch_item_get_state (item), ==, S3DLIO_TRANSFER_STATE_DONE);
+      g_assert_nonnull (transfer);
+      assert_all_parts_done (transfer);
+      if (g_str_equal (s3dlio_batch_item_get_relative_key (item), "big.bin"))
+        g_assert_cmpuint (s3dlio_transfer_get_n_parts (transfer), ==, 7);
+    }
+  g_assert_cmpuint (n_failed, ==, 1);
+}
+
+/* Without keep-finished and without keep-going, what was cancelled or
+ * never started stays with the failure. */
+static void
+test_recursive_download_drop_finished_stop (Fixture       *fx,
+                                            gconstpointer  data)
+{
+  g_autoptr(GHashTable) contents = seed_tree (fx, "tree/", 20);
+  g_autoptr(S3dlioUri) prefix = store_uri (fx, "tree/");
+  g_autofree char *out = g_build_filename (fx->tmpdir, "out", NULL);
+  g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, out);
+  g_autoptr(GError) error = NULL;
+  GListModel *items = s3dlio_batch_get_items (batch);
+  ItemsWatch watch = { 0 };
+  guint n_failed = 0;
+
+  s3dlio_batch_set_keep_finished (batch, FALSE);
+  s3dlio_batch_set_keep_going (batch, FALSE);
+  g_assert_false (download_tree_with_a_failure (fx, batch, out, &watch, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+
+  g_assert_cmpuint (s3dlio_batch_get_objects_failed (batch), ==, 1);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), <, g_hash_table_size (contents) - 1);
+  g_assert_cmpuint (watch.removed, ==, s3dlio_batch_get_objects_done (batch));
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==,
+                    s3dlio_batch_get_n_objects (batch) - s3dlio_batch_get_objects_done (batch));
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(S3dlioBatchItem) item = g_list_model_get_item (items, i);
+
+      g_assert_cmpint (s3dlio_batch_item_get_state (item), !=, S3DLIO_TRANSFER_STATE_DONE);
+      if (s3dlio_batch_item_get_state (item) == S3DLIO_TRANSFER_STATE_FAILED)
+        {
+          assert_failed_blocked_item (item);
+          n_failed++;
+        }
+    }
+  g_assert_cmpuint (n_failed, ==, 1);
+  assert_no_temporary_files (out);
+}
+
 /* }}} */
 /* {{{ Recursive upload */
 
@@ -1546,12 +2501,15 @@ test_recursive_upload (Fixture       *fx,
   g_autoptr(S3dlioUri) prefix = store_uri (fx, "up/loaded");
   g_autoptr(S3dlioUri) slashed = store_uri (fx, "up/loaded/");
   g_autofree char *prefix_key = store_key (fx, "up/loaded/");
+  g_autoptr(S3dlioUri) flat_prefix = store_uri (fx, "up/flat/");
   g_autoptr(S3dlioBatch) batch = s3dlio_batch_new (prefix, source);
   g_autoptr(S3dlioBatch) download = s3dlio_batch_new (slashed, back);
+  g_autoptr(S3dlioBatch) flat = s3dlio_batch_new (flat_prefix, source);
   g_autoptr(GListModel) listing = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   BatchWatch watch = { 0 };
+  BatchWatch flat_watch = { 0 };
   GHashTableIter iter;
   gpointer key, value;
 
@@ -1564,6 +2522,7 @@ test_recursive_upload (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_cmpint (s3dlio_batch_get_state (batch), ==, S3DLIO_TRANSFER_STATE_DONE);
   g_assert_cmpuint (s3dlio_batch_get_objects_done (batch), ==, g_hash_table_size (contents));
+  g_assert_cmpuint (g_list_model_get_n_items (s3dlio_batch_get_items (batch)), ==, g_hash_table_size (contents));
   g_assert_cmpuint (watch.max_in_flight, ==, 2);
 
   /* The objects are there under the keys of the files. */
@@ -1585,6 +2544,25 @@ test_recursive_upload (Fixture       *fx,
   g_assert_true (s3dlio_object_store_download_recursive (fx->store, download, NULL, &error));
   g_assert_no_error (error);
   assert_tree_matches (back, contents);
+
+  /* Without keep-finished, an upload keeps no item either. */
+  watch_batch (flat, &flat_watch);
+  s3dlio_batch_set_max_concurrent (flat, 2);
+  s3dlio_batch_set_keep_finished (flat, FALSE);
+  g_assert_true (s3dlio_object_store_upload_recursive (fx->store, flat, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_batch_get_objects_done (flat), ==, g_hash_table_size (contents));
+  g_assert_cmpuint (flat_watch.finished, ==, g_hash_table_size (contents));
+  g_assert_cmpuint (flat_watch.max_in_flight, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (s3dlio_batch_get_items (flat)), ==, 0);
+  g_hash_table_iter_init (&iter, contents);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *object_key = g_strconcat ("up/flat/", key, NULL);
+      g_autoptr(GBytes) stored = stored_object (fx, object_key);
+
+      assert_same_bytes (value, stored);
+    }
 }
 
 static void
@@ -1827,6 +2805,18 @@ main (int   argc,
   add ("list", (GTestFixtureFunc) test_list);
   add ("list/pages", (GTestFixtureFunc) test_list_pages);
   add ("list/cancelled", (GTestFixtureFunc) test_list_cancelled);
+  add ("list-foreach", (GTestFixtureFunc) test_list_foreach);
+  add ("list-foreach/async", (GTestFixtureFunc) test_list_foreach_async);
+  add ("list-foreach/bounded", (GTestFixtureFunc) test_list_foreach_bounded);
+  add ("list-foreach/nested", (GTestFixtureFunc) test_list_foreach_nested);
+  add ("delete-prefix", (GTestFixtureFunc) test_delete_prefix);
+  add ("delete-prefix/async", (GTestFixtureFunc) test_delete_prefix_async);
+  g_test_add_vtable ("/store/file/delete-prefix/directories", sizeof (Fixture), GINT_TO_POINTER (BACKEND_FILE),
+                     (GTestFixtureFunc) fixture_set_up, (GTestFixtureFunc) test_file_delete_prefix_directories,
+                     (GTestFixtureFunc) fixture_tear_down);
+  g_test_add_func ("/store/file/delete-prefix/refuses-root", test_file_delete_prefix_refuses_root);
+  add ("upload", (GTestFixtureFunc) test_upload);
+  add ("upload-errors", (GTestFixtureFunc) test_upload_errors);
   add ("recursive/download", (GTestFixtureFunc) test_recursive_download);
   add ("recursive/download-serial", (GTestFixtureFunc) test_recursive_download_serial);
   add ("recursive/download-missing", (GTestFixtureFunc) test_recursive_download_missing);
@@ -1834,6 +2824,9 @@ main (int   argc,
   add ("recursive/download-escaping", (GTestFixtureFunc) test_recursive_download_escaping);
   add ("recursive/download-symlink", (GTestFixtureFunc) test_recursive_download_symlink);
   add ("recursive/download-cancel", (GTestFixtureFunc) test_recursive_download_cancel);
+  add ("recursive/download-drop-finished", (GTestFixtureFunc) test_recursive_download_drop_finished);
+  add ("recursive/download-drop-finished-stop", (GTestFixtureFunc) test_recursive_download_drop_finished_stop);
+  add ("recursive/download-keep-finished", (GTestFixtureFunc) test_recursive_download_keep_finished);
   add ("recursive/upload", (GTestFixtureFunc) test_recursive_upload);
   add ("recursive/upload-errors", (GTestFixtureFunc) test_recursive_upload_errors);
   add ("file-specifics", (GTestFixtureFunc) test_file_specifics);

@@ -244,6 +244,56 @@ test_basename_and_append (void)
   g_assert_cmpstr (text, ==, "s3://bucket/top");
 }
 
+/* The URI of a listed key: the same store, whatever it is. */
+static void
+test_with_key (void)
+{
+  g_autoptr(S3dlioUri) prefix = s3dlio_uri_parse ("s3://bucket/data/", NULL);
+  g_autoptr(S3dlioUri) root = s3dlio_uri_parse ("s3://bucket", NULL);
+  g_autoptr(S3dlioUri) dir = s3dlio_uri_new_file ("/srv/data/");
+  g_autofree char *long_key = g_strnfill (S3DLIO_MAX_KEY_LENGTH + 1, 'k');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) uri = NULL;
+  g_autofree char *text = NULL;
+
+  uri = s3dlio_uri_with_key (prefix, "other/x y.bin", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (s3dlio_uri_get_bucket (uri), ==, "bucket");
+  g_assert_cmpstr (s3dlio_uri_get_key (uri), ==, "other/x y.bin");
+  text = s3dlio_uri_to_string (uri);
+  g_assert_cmpstr (text, ==, "s3://bucket/other/x y.bin");
+  g_clear_object (&uri);
+  g_clear_pointer (&text, g_free);
+
+  /* A common prefix stays one. */
+  uri = s3dlio_uri_with_key (root, "dir/", &error);
+  g_assert_no_error (error);
+  g_assert_true (s3dlio_uri_is_prefix (uri));
+  text = s3dlio_uri_to_string (uri);
+  g_assert_cmpstr (text, ==, "s3://bucket/dir/");
+  g_clear_object (&uri);
+  g_clear_pointer (&text, g_free);
+
+  uri = s3dlio_uri_with_key (prefix, long_key, &error);
+  g_assert_null (uri);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+  g_clear_error (&error);
+
+  /* The key of a file is its path. */
+  uri = s3dlio_uri_with_key (dir, "/elsewhere/f.txt", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (s3dlio_uri_get_scheme (uri), ==, S3DLIO_URI_SCHEME_FILE);
+  g_assert_cmpstr (s3dlio_uri_get_path (uri), ==, "/elsewhere/f.txt");
+  text = s3dlio_uri_to_string (uri);
+  g_assert_cmpstr (text, ==, "file:///elsewhere/f.txt");
+  g_clear_object (&uri);
+
+  uri = s3dlio_uri_with_key (dir, "relative/f.txt", &error);
+  g_assert_null (uri);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+  g_assert_nonnull (strstr (error->message, "relative/f.txt"));
+}
+
 static void
 test_properties (void)
 {
@@ -272,6 +322,7 @@ main (int   argc,
   g_test_add_func ("/uri/bad-keys", test_bad_keys);
   g_test_add_func ("/uri/bucket-names", test_bucket_names);
   g_test_add_func ("/uri/basename-and-append", test_basename_and_append);
+  g_test_add_func ("/uri/with-key", test_with_key);
   g_test_add_func ("/uri/properties", test_properties);
 
   return g_test_run ();

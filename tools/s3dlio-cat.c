@@ -18,7 +18,7 @@ s3dlio_tool_cat (int      argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(GPtrArray) stores = NULL;
   g_autoptr(GOutputStream) out = NULL;
   g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -44,15 +44,16 @@ s3dlio_tool_cat (int      argc,
       if (uri == NULL)
         return s3dlio_tool_usage_error (context, error->message);
       g_ptr_array_add (uris, uri);
-      if (s3dlio_uri_get_scheme (uri) != S3DLIO_URI_SCHEME_S3 || s3dlio_uri_is_prefix (uri))
+      if (s3dlio_uri_is_prefix (uri))
         {
-          g_autofree char *message = g_strdup_printf (_("“%s” is not an s3:// object URI"), argv[i]);
+          g_autofree char *message = g_strdup_printf (_("“%s” is a prefix, not an object: use ls to list it"),
+                                                      argv[i]);
 
           return s3dlio_tool_usage_error (context, message);
         }
     }
 
-  if (!(client = s3dlio_tool_make_client (&error)))
+  if (!(stores = s3dlio_tool_make_stores (uris, &error)))
     return s3dlio_tool_client_failed (context, error);
 
   out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
@@ -64,8 +65,8 @@ s3dlio_tool_cat (int      argc,
       /* The progress line goes to stderr, a line per object: standard
        * output carries the objects and nothing else. */
       s3dlio_tool_attach_progress (transfer);
-      if (!s3dlio_client_download (client, transfer,
-                                   s3dlio_tool_get_cancellable (), &error))
+      if (!s3dlio_object_store_download (g_ptr_array_index (stores, i), transfer,
+                                         s3dlio_tool_get_cancellable (), &error))
         return s3dlio_tool_failed (error);
       s3dlio_tool_end_progress ();
     }

@@ -26,7 +26,8 @@ static const GOptionEntry entries[] = {
   { NULL }
 };
 
-/* An argument: an s3:// URI, a local path, or "-" (stdin or stdout). */
+/* An argument: an s3:// or file:// URI, a local path, or "-" (stdin or
+ * stdout). */
 typedef struct {
   S3dlioUri  *uri;          /* NULL for "-" */
   const char *path;         /* local paths and "-" */
@@ -197,8 +198,11 @@ s3dlio_tool_cp (int      argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(S3dlioObjectStore) store = NULL;
   g_auto(Location) source = { NULL, NULL };
   g_auto(Location) destination = { NULL, NULL };
+  gboolean copy;
+  gboolean download;
 
   context = s3dlio_tool_option_context_new ("cp", _("SRC DST"),
                                             _("Copy a local file to an object (as put), an object to a file, a directory or\n"
@@ -223,16 +227,24 @@ s3dlio_tool_cp (int      argc,
       !parse_location (argv[2], &destination, &error))
     return s3dlio_tool_usage_error (context, error->message);
 
-  if (!is_s3 (&source) && !is_s3 (&destination))
-    return s3dlio_tool_usage_error (context, _("One of SRC and DST must be an s3:// URI: use cp(1) for local files"));
+  if (source.uri == NULL && destination.uri == NULL)
+    return s3dlio_tool_usage_error (context, _("SRC and DST cannot both be “-”"));
   if (recursive && (source.uri == NULL || destination.uri == NULL))
     return s3dlio_tool_usage_error (context, _("-r copies directories: “-” cannot be used"));
   if (s3dlio_tool_options.json && destination.uri == NULL)
     return s3dlio_tool_usage_error (context, _("--json prints to standard output: it cannot be used with “-”"));
-  if (content_type != NULL && (is_s3 (&source) || recursive))
+
+  /* Between two s3:// URIs, a copy on the server. Otherwise the store of
+   * the object side does the work: a download from an s3:// source (or to
+   * standard output), else an upload to the destination, s3:// or a file
+   * (local to local too). */
+  copy = is_s3 (&source) && is_s3 (&destination);
+  download = !copy && (is_s3 (&source) || destination.uri == NULL);
+
+  if (content_type != NULL && (copy || download || recursive))
     return s3dlio_tool_usage_error (context, _("--content-type applies to uploads of single files"));
 
-  if (is_s3 (&source) && is_s3 (&destination))
+  if (copy)
     {
       if (recursive)
         return s3dlio_tool_usage_error (context, _("-r between two s3:// prefixes is not supported: copy objects one by one"));
@@ -241,7 +253,7 @@ s3dlio_tool_cp (int      argc,
       /* The copy writes the destination as an upload does. */
       s3dlio_tool_options.upload = TRUE;
     }
-  else if (is_s3 (&source))
+  else if (download)
     {
       if (!recursive && s3dlio_uri_is_prefix (source.uri))
         return s3dlio_tool_usage_error (context, _("That is a prefix, not an object: use -r to download everything under it"));
@@ -265,16 +277,23 @@ s3dlio_tool_cp (int      argc,
       s3dlio_tool_options.upload = TRUE;
     }
 
-  if (!(client = s3dlio_tool_make_client (&error)))
+  if (copy)
+    {
+      if (!(client = s3dlio_tool_make_client (&error)))
+        return s3dlio_tool_client_failed (context, error);
+      return copy_object (client, source.uri, destination.uri);
+    }
+
+  if (download)
+    {
+      if (!(store = s3dlio_tool_make_store (source.uri, &error)))
+        return s3dlio_tool_client_failed (context, error);
+      return recursive ? s3dlio_tool_download_prefix (store, source.uri, destination.path, jobs)
+                       : s3dlio_tool_download_object (store, source.uri, destination.path);
+    }
+
+  if (!(store = s3dlio_tool_make_store (destination.uri, &error)))
     return s3dlio_tool_client_failed (context, error);
-
-  if (is_s3 (&source) && is_s3 (&destination))
-    return copy_object (client, source.uri, destination.uri);
-
-  if (is_s3 (&source))
-    return recursive ? s3dlio_tool_download_prefix (client, source.uri, destination.path, jobs)
-                     : s3dlio_tool_download_object (client, source.uri, destination.path);
-
-  return recursive ? s3dlio_tool_upload_directory (client, source.path, destination.uri, jobs)
-                   : s3dlio_tool_upload_file (client, source.path, destination.uri, content_type, NULL);
+  return recursive ? s3dlio_tool_upload_directory (store, source.path, destination.uri, jobs)
+                   : s3dlio_tool_upload_file (store, source.path, destination.uri, content_type, NULL);
 }

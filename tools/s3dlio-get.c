@@ -94,9 +94,9 @@ print_result (S3dlioUri      *uri,
 }
 
 int
-s3dlio_tool_download_object (S3dlioClient *client,
-                             S3dlioUri    *uri,
-                             const char   *dest)
+s3dlio_tool_download_object (S3dlioObjectStore *store,
+                             S3dlioUri         *uri,
+                             const char        *dest)
 {
   g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
   g_autoptr(GOutputStream) out = NULL;
@@ -117,7 +117,7 @@ s3dlio_tool_download_object (S3dlioClient *client,
     }
 
   s3dlio_tool_attach_progress (transfer);
-  if (!s3dlio_client_download (client, transfer, s3dlio_tool_get_cancellable (), &error))
+  if (!s3dlio_object_store_download (store, transfer, s3dlio_tool_get_cancellable (), &error))
     return s3dlio_tool_failed (error);
   s3dlio_tool_end_progress ();
 
@@ -161,22 +161,20 @@ item_finished (S3dlioBatch     *batch,
 }
 
 int
-s3dlio_tool_download_prefix (S3dlioClient *client,
-                             S3dlioUri    *prefix,
-                             const char   *directory,
-                             guint         n_jobs)
+s3dlio_tool_download_prefix (S3dlioObjectStore *store,
+                             S3dlioUri         *prefix,
+                             const char        *directory,
+                             guint              n_jobs)
 {
-  g_autoptr(S3dlioObjectStore) store = NULL;
   g_autoptr(S3dlioBatch) batch = NULL;
   g_autoptr(GError) error = NULL;
-
-  if (!(store = s3dlio_object_store_new_for_uri (prefix, client, &error)))
-    return s3dlio_tool_failed (error);
 
   /* The library refuses keys that would land outside the directory
    * ("../x", "/x", "a//b") and symbolic links on the way, naming them. */
   batch = s3dlio_batch_new (prefix, directory);
   s3dlio_batch_set_max_concurrent (batch, n_jobs);
+  /* Each object is reported as it finishes: the batch need not keep it. */
+  s3dlio_batch_set_keep_finished (batch, FALSE);
   g_signal_connect (batch, "item-finished", G_CALLBACK (item_finished), NULL);
   s3dlio_tool_attach_batch_progress (batch);
 
@@ -199,7 +197,7 @@ s3dlio_tool_get (int      argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(S3dlioObjectStore) store = NULL;
   g_autoptr(S3dlioUri) uri = NULL;
   g_autoptr(S3dlioUri) dest_uri = NULL;
   const char *dest;
@@ -243,17 +241,16 @@ s3dlio_tool_get (int      argc,
     return s3dlio_tool_usage_error (context, _("-r writes files: the destination must be a directory"));
   if (s3dlio_tool_options.json && g_strcmp0 (dest, "-") == 0)
     return s3dlio_tool_usage_error (context, _("--json prints to standard output: it cannot be used with “-”"));
+  /* An object of any store: s3://, file://, or a local path. */
   if (!(uri = s3dlio_tool_parse_location (argv[1], &error)))
     return s3dlio_tool_usage_error (context, error->message);
-  if (s3dlio_uri_get_scheme (uri) != S3DLIO_URI_SCHEME_S3)
-    return s3dlio_tool_usage_error (context, _("The source must be an s3:// URI"));
   if (!recursive && s3dlio_uri_is_prefix (uri))
     return s3dlio_tool_usage_error (context, _("That is a prefix, not an object: use -r to download everything under it"));
 
-  if (!(client = s3dlio_tool_make_client (&error)))
+  if (!(store = s3dlio_tool_make_store (uri, &error)))
     return s3dlio_tool_client_failed (context, error);
 
   if (recursive)
-    return s3dlio_tool_download_prefix (client, uri, dest, jobs);
-  return s3dlio_tool_download_object (client, uri, dest);
+    return s3dlio_tool_download_prefix (store, uri, dest, jobs);
+  return s3dlio_tool_download_object (store, uri, dest);
 }

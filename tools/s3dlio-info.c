@@ -90,7 +90,7 @@ s3dlio_tool_info (int      argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(S3dlioObjectStore) store = NULL;
   g_autoptr(S3dlioUri) uri = NULL;
   g_autoptr(S3dlioObjectInfo) info = NULL;
 
@@ -109,14 +109,14 @@ s3dlio_tool_info (int      argc,
     return s3dlio_tool_usage_error (context, _("Give one object URI"));
   s3dlio_tool_apply_output_options ();
 
-  if (!(uri = s3dlio_tool_parse_s3_uri (argv[1], &error)))
+  if (!(uri = s3dlio_tool_parse_location (argv[1], &error)))
     return s3dlio_tool_usage_error (context, error->message);
   if (s3dlio_uri_is_prefix (uri))
     return s3dlio_tool_usage_error (context, _("That is a prefix, not an object: use ls to list it"));
-  if (!(client = s3dlio_tool_make_client (&error)))
+  if (!(store = s3dlio_tool_make_store (uri, &error)))
     return s3dlio_tool_client_failed (context, error);
 
-  info = s3dlio_client_stat (client, uri, s3dlio_tool_get_cancellable (), &error);
+  info = s3dlio_object_store_stat (store, uri, s3dlio_tool_get_cancellable (), &error);
   if (info == NULL)
     return s3dlio_tool_failed (error);
 

@@ -27,7 +27,7 @@ static const GOptionEntry entries[] = {
 #define SIZE_WIDTH 12
 
 typedef struct {
-  const char *bucket;
+  S3dlioUri  *uri;
   guint64     n_items;
 } Listing;
 
@@ -94,7 +94,8 @@ print_json (Listing          *listing,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *key = s3dlio_object_info_get_key (info);
-  g_autofree char *uri = g_strconcat ("s3://", listing->bucket, "/", key, NULL);
+  g_autoptr(S3dlioUri) item_uri = s3dlio_uri_with_key (listing->uri, key, NULL);
+  g_autofree char *uri = item_uri ? s3dlio_uri_to_string (item_uri) : NULL;
 
   json_builder_begin_object (builder);
   if (s3dlio_object_info_get_is_prefix (info))
@@ -171,16 +172,16 @@ print_item (S3dlioObjectInfo *info,
 }
 
 static int
-list_objects (S3dlioClient *client,
-              S3dlioUri    *uri)
+list_objects (S3dlioObjectStore *store,
+              S3dlioUri         *uri)
 {
-  Listing listing = { s3dlio_uri_get_bucket (uri), 0 };
+  Listing listing = { uri, 0 };
   g_autoptr(GError) error = NULL;
 
   /* One page at a time: a listing of any size runs in bounded memory. */
-  if (!s3dlio_client_list_foreach (client, uri, recursive ? NULL : "/", NULL,
-                                   print_item, &listing,
-                                   s3dlio_tool_get_cancellable (), &error))
+  if (!s3dlio_object_store_list_foreach (store, uri, recursive ? NULL : "/",
+                                         print_item, &listing,
+                                         s3dlio_tool_get_cancellable (), &error))
     return s3dlio_tool_failed (error);
 
   g_debug ("%" G_GUINT64_FORMAT " items", listing.n_items);
@@ -197,6 +198,7 @@ s3dlio_tool_ls (int      argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(S3dlioObjectStore) store = NULL;
   g_autoptr(S3dlioUri) uri = NULL;
 
   context = s3dlio_tool_option_context_new ("ls", _("[URI]"),
@@ -212,18 +214,24 @@ s3dlio_tool_ls (int      argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return s3dlio_tool_usage_error (context, error->message);
   if (argc > 2)
-    return s3dlio_tool_usage_error (context, _("Give at most one s3:// URI"));
+    return s3dlio_tool_usage_error (context, _("Give at most one URI"));
   s3dlio_tool_apply_output_options ();
 
-  if (argc == 2 && !(uri = s3dlio_tool_parse_s3_uri (argv[1], &error)))
+  /* A prefix of any store: s3://, file://, or a local path. */
+  if (argc == 2 && !(uri = s3dlio_tool_parse_location (argv[1], &error)))
     return s3dlio_tool_usage_error (context, error->message);
   if (uri == NULL && recursive)
-    return s3dlio_tool_usage_error (context, _("-r lists objects: give an s3:// URI"));
+    return s3dlio_tool_usage_error (context, _("-r lists objects: give a URI"));
 
-  if (!(client = s3dlio_tool_make_client (&error)))
-    return s3dlio_tool_client_failed (context, error);
-
+  /* Without one, the buckets: S3 only. */
   if (uri == NULL)
-    return list_buckets (client);
-  return list_objects (client, uri);
+    {
+      if (!(client = s3dlio_tool_make_client (&error)))
+        return s3dlio_tool_client_failed (context, error);
+      return list_buckets (client);
+    }
+
+  if (!(store = s3dlio_tool_make_store (uri, &error)))
+    return s3dlio_tool_client_failed (context, error);
+  return list_objects (store, uri);
 }

@@ -73,11 +73,11 @@ print_result (S3dlioUpload *upload,
 }
 
 int
-s3dlio_tool_upload_file (S3dlioClient *client,
-                         const char   *source,
-                         S3dlioUri    *uri,
-                         const char   *type,
-                         GHashTable   *metadata)
+s3dlio_tool_upload_file (S3dlioObjectStore *store,
+                         const char        *source,
+                         S3dlioUri         *uri,
+                         const char        *type,
+                         GHashTable        *metadata)
 {
   gboolean from_stdin = g_strcmp0 (source, "-") == 0;
   g_autoptr(S3dlioUri) target = NULL;
@@ -116,7 +116,7 @@ s3dlio_tool_upload_file (S3dlioClient *client,
     s3dlio_upload_set_metadata (upload, metadata);
 
   s3dlio_tool_attach_upload_progress (upload);
-  if (!s3dlio_client_upload (client, upload, s3dlio_tool_get_cancellable (), &error))
+  if (!s3dlio_object_store_upload (store, upload, s3dlio_tool_get_cancellable (), &error))
     return s3dlio_tool_failed (error);
   s3dlio_tool_end_progress ();
 
@@ -160,20 +160,18 @@ item_finished (S3dlioBatch     *batch,
 }
 
 int
-s3dlio_tool_upload_directory (S3dlioClient *client,
-                              const char   *directory,
-                              S3dlioUri    *prefix,
-                              guint         n_jobs)
+s3dlio_tool_upload_directory (S3dlioObjectStore *store,
+                              const char        *directory,
+                              S3dlioUri         *prefix,
+                              guint              n_jobs)
 {
-  g_autoptr(S3dlioObjectStore) store = NULL;
   g_autoptr(S3dlioBatch) batch = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!(store = s3dlio_object_store_new_for_uri (prefix, client, &error)))
-    return s3dlio_tool_failed (error);
-
   batch = s3dlio_batch_new (prefix, directory);
   s3dlio_batch_set_max_concurrent (batch, n_jobs);
+  /* Each object is reported as it finishes: the batch need not keep it. */
+  s3dlio_batch_set_keep_finished (batch, FALSE);
   g_signal_connect (batch, "item-finished", G_CALLBACK (item_finished), NULL);
   s3dlio_tool_attach_batch_progress (batch);
 
@@ -223,7 +221,7 @@ s3dlio_tool_put (int      argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(S3dlioObjectStore) store = NULL;
   g_autoptr(S3dlioUri) source_uri = NULL;
   g_autoptr(S3dlioUri) uri = NULL;
   g_autoptr(GHashTable) metadata = NULL;
@@ -243,7 +241,7 @@ s3dlio_tool_put (int      argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return s3dlio_tool_usage_error (context, error->message);
   if (argc != 3)
-    return s3dlio_tool_usage_error (context, _("Give a file and an s3:// URI"));
+    return s3dlio_tool_usage_error (context, _("Give a file and a URI"));
   if (jobs < 1 || jobs > 1024)
     return s3dlio_tool_range_error (context, "--jobs", jobs, 1, 1024);
   if (recursive && (content_type != NULL || metadata_args != NULL))
@@ -264,7 +262,8 @@ s3dlio_tool_put (int      argc,
   else if (recursive)
     return s3dlio_tool_usage_error (context, _("-r uploads a directory, not standard input"));
 
-  if (!(uri = s3dlio_tool_parse_s3_uri (argv[2], &error)))
+  /* To any store: s3://, file://, or a local path. */
+  if (!(uri = s3dlio_tool_parse_location (argv[2], &error)))
     return s3dlio_tool_usage_error (context, error->message);
   if (!recursive && strcmp (source, "-") == 0 && s3dlio_uri_is_prefix (uri))
     return s3dlio_tool_usage_error (context, _("Standard input has no name: give the full key of the object"));
@@ -283,10 +282,10 @@ s3dlio_tool_put (int      argc,
     }
 
   s3dlio_tool_options.upload = TRUE;
-  if (!(client = s3dlio_tool_make_client (&error)))
+  if (!(store = s3dlio_tool_make_store (uri, &error)))
     return s3dlio_tool_client_failed (context, error);
 
   if (recursive)
-    return s3dlio_tool_upload_directory (client, source, uri, jobs);
-  return s3dlio_tool_upload_file (client, source, uri, content_type, metadata);
+    return s3dlio_tool_upload_directory (store, source, uri, jobs);
+  return s3dlio_tool_upload_file (store, source, uri, content_type, metadata);
 }

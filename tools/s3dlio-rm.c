@@ -29,19 +29,28 @@ found_one (S3dlioObjectInfo *info,
 
 /* Whether anything is listed under @prefix: one page, at most. */
 static gboolean
-has_objects_under (S3dlioClient  *client,
-                   S3dlioUri     *prefix,
-                   gboolean      *found,
-                   GError       **error)
+has_objects_under (S3dlioObjectStore  *store,
+                   S3dlioUri          *prefix,
+                   gboolean           *found,
+                   GError            **error)
 {
   *found = FALSE;
-  return s3dlio_client_list_foreach (client, prefix, "/", NULL, found_one, found,
-                                     s3dlio_tool_get_cancellable (), error);
+  return s3dlio_object_store_list_foreach (store, prefix, "/", found_one, found,
+                                           s3dlio_tool_get_cancellable (), error);
+}
+
+/* What stat says of a "directory": S3 knows no such key, a file store
+ * finds a directory. */
+static gboolean
+may_be_prefix (const GError *error)
+{
+  return g_error_matches (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
 }
 
 static int
-remove_object (S3dlioClient *client,
-               S3dlioUri    *uri)
+remove_object (S3dlioObjectStore *store,
+               S3dlioUri         *uri)
 {
   g_autofree char *text = s3dlio_uri_to_string (uri);
   g_autoptr(GError) error = NULL;
@@ -49,18 +58,18 @@ remove_object (S3dlioClient *client,
   /* S3 deletes a missing key without a word; rm(1) says so, unless -f. */
   if (!force)
     {
-      g_autoptr(S3dlioObjectInfo) info = s3dlio_client_stat (client, uri, s3dlio_tool_get_cancellable (), &error);
+      g_autoptr(S3dlioObjectInfo) info = s3dlio_object_store_stat (store, uri, s3dlio_tool_get_cancellable (), &error);
       g_autoptr(S3dlioUri) as_prefix = NULL;
       g_autoptr(GError) list_error = NULL;
       gboolean found = FALSE;
 
-      if (info == NULL && !g_error_matches (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY))
+      if (info == NULL && !may_be_prefix (error))
         return s3dlio_tool_failed (error);
 
       /* "s3://b/dir" with objects under "dir/": a prefix, not an object. */
       if (info == NULL &&
           (as_prefix = s3dlio_uri_append (uri, "/", NULL)) != NULL &&
-          has_objects_under (client, as_prefix, &found, &list_error) && found)
+          has_objects_under (store, as_prefix, &found, &list_error) && found)
         {
           g_autofree char *message = g_strdup_printf (_("“%s” is a prefix, not an object: use -r to delete everything under it"),
                                                       text);
@@ -73,7 +82,7 @@ remove_object (S3dlioClient *client,
         return s3dlio_tool_failed (error);
     }
 
-  if (!s3dlio_client_delete (client, uri, s3dlio_tool_get_cancellable (), &error))
+  if (!s3dlio_object_store_delete (store, uri, s3dlio_tool_get_cancellable (), &error))
     return s3dlio_tool_failed (error);
 
   if (s3dlio_tool_options.verbose)
@@ -82,8 +91,8 @@ remove_object (S3dlioClient *client,
 }
 
 static int
-remove_prefix (S3dlioClient *client,
-               S3dlioUri    *uri)
+remove_prefix (S3dlioObjectStore *store,
+               S3dlioUri         *uri)
 {
   g_autoptr(S3dlioUri) prefix = NULL;
   g_autoptr(GListModel) failures = NULL;
@@ -99,8 +108,8 @@ remove_prefix (S3dlioClient *client,
     return s3dlio_tool_failed (error);
   text = s3dlio_uri_to_string (prefix);
 
-  failures = s3dlio_client_delete_prefix (client, prefix, &n_deleted,
-                                          s3dlio_tool_get_cancellable (), &error);
+  failures = s3dlio_object_store_delete_prefix (store, prefix, &n_deleted,
+                                                s3dlio_tool_get_cancellable (), &error);
   if (failures == NULL)
     return s3dlio_tool_failed (error);
 
@@ -146,7 +155,7 @@ s3dlio_tool_rm (int      argc,
 {
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(S3dlioClient) client = NULL;
+  g_autoptr(GPtrArray) stores = NULL;
   g_autoptr(GPtrArray) uris = g_ptr_array_new_with_free_func (g_object_unref);
   int status = S3DLIO_TOOL_EXIT_OK;
 
@@ -162,13 +171,13 @@ s3dlio_tool_rm (int      argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return s3dlio_tool_usage_error (context, error->message);
   if (argc < 2)
-    return s3dlio_tool_usage_error (context, _("Give at least one s3:// URI"));
+    return s3dlio_tool_usage_error (context, _("Give at least one URI"));
   s3dlio_tool_apply_output_options ();
 
   /* Check every argument before deleting anything. */
   for (int i = 1; i < argc; i++)
     {
-      S3dlioUri *uri = s3dlio_tool_parse_s3_uri (argv[i], &error);
+      S3dlioUri *uri = s3dlio_tool_parse_location (argv[i], &error);
 
       if (uri == NULL)
         return s3dlio_tool_usage_error (context, error->message);
@@ -182,13 +191,14 @@ s3dlio_tool_rm (int      argc,
         }
     }
 
-  if (!(client = s3dlio_tool_make_client (&error)))
+  if (!(stores = s3dlio_tool_make_stores (uris, &error)))
     return s3dlio_tool_client_failed (context, error);
 
   for (guint i = 0; i < uris->len && !g_cancellable_is_cancelled (s3dlio_tool_get_cancellable ()); i++)
     {
+      S3dlioObjectStore *store = g_ptr_array_index (stores, i);
       S3dlioUri *uri = g_ptr_array_index (uris, i);
-      int result = recursive ? remove_prefix (client, uri) : remove_object (client, uri);
+      int result = recursive ? remove_prefix (store, uri) : remove_object (store, uri);
 
       status = MAX (status, result);
     }

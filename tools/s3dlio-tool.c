@@ -288,6 +288,47 @@ s3dlio_tool_make_client (GError **error)
   return s3dlio_client_new (endpoint, credentials, config);
 }
 
+S3dlioObjectStore *
+s3dlio_tool_make_store (S3dlioUri  *uri,
+                        GError    **error)
+{
+  g_autoptr(S3dlioConfig) config = NULL;
+
+  /* Only S3 needs an endpoint and credentials: "info file:///x" works
+   * without any AWS configuration. */
+  if (s3dlio_uri_get_scheme (uri) == S3DLIO_URI_SCHEME_S3)
+    return (S3dlioObjectStore *) s3dlio_tool_make_client (error);
+
+  if (!(config = s3dlio_tool_make_config (error)))
+    return NULL;
+  return S3DLIO_OBJECT_STORE (s3dlio_file_store_new (config));
+}
+
+GPtrArray *
+s3dlio_tool_make_stores (GPtrArray  *uris,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) stores = g_ptr_array_new_with_free_func (g_object_unref);
+  int first[S3DLIO_URI_SCHEME_FILE + 1] = { -1, -1 };    /* by scheme */
+
+  for (guint i = 0; i < uris->len; i++)
+    {
+      S3dlioUri *uri = g_ptr_array_index (uris, i);
+      S3dlioUriScheme scheme = s3dlio_uri_get_scheme (uri);
+      S3dlioObjectStore *store;
+
+      if (first[scheme] >= 0)
+        store = g_object_ref (g_ptr_array_index (stores, first[scheme]));
+      else if ((store = s3dlio_tool_make_store (uri, error)) != NULL)
+        first[scheme] = i;
+      else
+        return NULL;
+      g_ptr_array_add (stores, store);
+    }
+
+  return g_steal_pointer (&stores);
+}
+
 S3dlioUri *
 s3dlio_tool_parse_location (const char  *text,
                             GError     **error)

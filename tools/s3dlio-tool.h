@@ -65,32 +65,33 @@ int             s3dlio_tool_presign (int argc, char **argv, gboolean do_help);
 int             s3dlio_tool_mb      (int argc, char **argv, gboolean do_help);
 int             s3dlio_tool_rb      (int argc, char **argv, gboolean do_help);
 
-/* The transfers behind get, put and cp (s3dlio-get.c, s3dlio-put.c). Each
- * prints what it did and its errors, and returns an exit code. */
+/* The transfers behind get, put and cp (s3dlio-get.c, s3dlio-put.c), on
+ * the store that holds the object side (see s3dlio_tool_make_store()).
+ * Each prints what it did and its errors, and returns an exit code. */
 
 /* Downloads @uri to @dest: a file, into a directory (an existing one, or
  * a path ending with "/"), "-" for stdout, or the object's name here when
  * %NULL. */
-int             s3dlio_tool_download_object      (S3dlioClient    *client,
-                                                  S3dlioUri       *uri,
-                                                  const char      *dest);
+int             s3dlio_tool_download_object      (S3dlioObjectStore *store,
+                                                  S3dlioUri         *uri,
+                                                  const char        *dest);
 /* Downloads every object under @prefix into @directory, @jobs at a time. */
-int             s3dlio_tool_download_prefix      (S3dlioClient    *client,
-                                                  S3dlioUri       *prefix,
-                                                  const char      *directory,
-                                                  guint            jobs);
+int             s3dlio_tool_download_prefix      (S3dlioObjectStore *store,
+                                                  S3dlioUri         *prefix,
+                                                  const char        *directory,
+                                                  guint              jobs);
 /* Uploads the file @source ("-": stdin) to @uri; a prefix @uri (ending
  * with "/") gets the file's name appended. */
-int             s3dlio_tool_upload_file          (S3dlioClient    *client,
-                                                  const char      *source,
-                                                  S3dlioUri       *uri,
-                                                  const char      *content_type,
-                                                  GHashTable      *metadata);
+int             s3dlio_tool_upload_file          (S3dlioObjectStore *store,
+                                                  const char        *source,
+                                                  S3dlioUri         *uri,
+                                                  const char        *content_type,
+                                                  GHashTable        *metadata);
 /* Uploads every file under @directory to @prefix, @jobs at a time. */
-int             s3dlio_tool_upload_directory     (S3dlioClient    *client,
-                                                  const char      *directory,
-                                                  S3dlioUri       *prefix,
-                                                  guint            jobs);
+int             s3dlio_tool_upload_directory     (S3dlioObjectStore *store,
+                                                  const char        *directory,
+                                                  S3dlioUri         *prefix,
+                                                  guint              jobs);
 
 /* A context for a command, with the global (and, for transfer commands,
  * the tuning) options already added. */
@@ -114,8 +115,8 @@ int             s3dlio_tool_range_error          (GOptionContext  *context,
 int             s3dlio_tool_show_help            (GOptionContext  *context);
 /* Prints "s3dlio: MESSAGE" on stderr; returns S3DLIO_TOOL_EXIT_FAILED. */
 int             s3dlio_tool_failed               (const GError    *error);
-/* For an error of s3dlio_tool_make_client(): a bad option value is a
- * usage error, anything else a failure. */
+/* For an error of s3dlio_tool_make_client() or s3dlio_tool_make_store(): a
+ * bad option value is a usage error, anything else a failure. */
 int             s3dlio_tool_client_failed        (GOptionContext  *context,
                                                   const GError    *error);
 /* "N objects, B bytes in S s (R GB/s)" on stderr, at the end of a batch. */
@@ -132,6 +133,15 @@ S3dlioConfig   *s3dlio_tool_make_config          (GError         **error);
 /* A client for the options: endpoint and credentials as the AWS CLI
  * resolves them, overridden by the options. */
 S3dlioClient   *s3dlio_tool_make_client          (GError         **error);
+/* The store that holds @uri: for s3://, a client as
+ * s3dlio_tool_make_client() makes it; for file://, a file store with the
+ * config (the tuning options apply), and no AWS configuration needed. */
+S3dlioObjectStore *s3dlio_tool_make_store        (S3dlioUri       *uri,
+                                                  GError         **error);
+/* The stores of @uris, in their order: one per scheme (several s3:// URIs
+ * share a client), all made before the command does anything. */
+GPtrArray      *s3dlio_tool_make_stores          (GPtrArray       *uris,
+                                                  GError         **error);
 
 /* Parses a URI argument; plain local paths become file:// URIs. */
 S3dlioUri      *s3dlio_tool_parse_location       (const char      *text,
