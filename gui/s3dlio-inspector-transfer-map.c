@@ -270,16 +270,21 @@ s3dlio_inspector_transfer_map_clear (S3dlioInspectorTransferMap *self)
  * @self: a map
  * @states: one #S3dlioPartState per byte, as from
  *   s3dlio_transfer_get_part_states()
+ * @retried: (nullable): one byte per part, non-zero for a part that was
+ *   retried, as from s3dlio_transfer_get_retried_parts()
  *
- * Shows the parts as they are now. Parts seen waiting for a retry are
- * remembered until the map is cleared or the number of parts changes.
+ * Shows the parts as they are now. Parts that were retried, or seen
+ * waiting for a retry, keep their mark until the map is cleared or the
+ * number of parts changes.
  */
 void
 s3dlio_inspector_transfer_map_set_states (S3dlioInspectorTransferMap *self,
-                                          GBytes                     *states)
+                                          GBytes                     *states,
+                                          GBytes                     *retried)
 {
-  gsize n;
+  gsize n, n_retried = 0;
   const guint8 *data;
+  const guint8 *marks = retried ? g_bytes_get_data (retried, &n_retried) : NULL;
   gboolean n_changed;
 
   g_return_if_fail (S3DLIO_INSPECTOR_IS_TRANSFER_MAP (self));
@@ -297,7 +302,7 @@ s3dlio_inspector_transfer_map_set_states (S3dlioInspectorTransferMap *self,
   if (n > 0)
     memcpy (self->states->data, data, n);
   for (gsize i = 0; i < n; i++)
-    if (data[i] == S3DLIO_PART_STATE_RETRYING)
+    if (data[i] == S3DLIO_PART_STATE_RETRYING || (i < n_retried && marks[i] != 0))
       self->retried->data[i] = TRUE;
 
   update_description (self);

@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (S3dlioInspectorTransferMap, s3dlio_inspector_transfer_map,
 GtkWidget *s3dlio_inspector_transfer_map_new         (void);
 void       s3dlio_inspector_transfer_map_clear       (S3dlioInspectorTransferMap *self);
 void       s3dlio_inspector_transfer_map_set_states  (S3dlioInspectorTransferMap *self,
-                                                      GBytes                     *states);
+                                                      GBytes                     *states,
+                                                      GBytes                     *retried);
 guint      s3dlio_inspector_transfer_map_get_n_parts (S3dlioInspectorTransferMap *self);
 guint      s3dlio_inspector_transfer_map_count       (S3dlioInspectorTransferMap *self,
                                                       S3dlioPartState             state);

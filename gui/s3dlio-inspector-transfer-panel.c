@@ -117,6 +117,7 @@ update (S3dlioInspectorTransferPanel *self)
   guint64 length = s3dlio_transfer_get_length (transfer);
   double elapsed = s3dlio_transfer_get_elapsed (transfer);
   g_autoptr(GBytes) states = s3dlio_transfer_get_part_states (transfer);
+  g_autoptr(GBytes) retried = s3dlio_transfer_get_retried_parts (transfer);
   g_autofree char *bytes_text = NULL;
   g_autofree char *total_text = NULL;
   g_autofree char *elapsed_text = s3dlio_inspector_format_seconds (elapsed);
@@ -138,7 +139,7 @@ update (S3dlioInspectorTransferPanel *self)
       self->last_bytes = bytes;
     }
   s3dlio_inspector_throughput_graph_set_average (self->graph, s3dlio_transfer_get_average_throughput (transfer));
-  s3dlio_inspector_transfer_map_set_states (self->map, states);
+  s3dlio_inspector_transfer_map_set_states (self->map, states, retried);
 
   average_text = s3dlio_inspector_format_rate (s3dlio_transfer_get_average_throughput (transfer));
   peak_text = s3dlio_inspector_format_rate (s3dlio_inspector_throughput_graph_get_peak (self->graph));

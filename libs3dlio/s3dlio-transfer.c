@@ -37,6 +37,11 @@
 
 #define DEFAULT_PROGRESS_INTERVAL_MS 200
 
+/* A byte of part_states: an S3dlioPartState, and a mark for a part that
+ * was ever retried. */
+#define PART_STATE_MASK 0x7f
+#define PART_RETRIED    0x80
+
 struct _S3dlioTransfer
 {
   GObject               parent_instance;
@@ -63,7 +68,7 @@ struct _S3dlioTransfer
   guint64               live_length;
   guint                 live_n_parts;
   char                 *live_etag;
-  guint8               *part_states;     /* NULL once all done */
+  guint8               *part_states;     /* NULL once all done, unless one was retried */
   gboolean              all_parts_done;
   _Atomic guint64       live_bytes_done;
   _Atomic guint         live_parts_done;
@@ -837,7 +842,7 @@ s3dlio_transfer_get_part_state (S3dlioTransfer *self,
 
   g_mutex_lock (&self->layout_mutex);
   if (index < self->live_n_parts && self->part_states != NULL)
-    state = __atomic_load_n (&self->part_states[index], __ATOMIC_RELAXED);
+    state = __atomic_load_n (&self->part_states[index], __ATOMIC_RELAXED) & PART_STATE_MASK;
   else if (index < self->live_n_parts && self->all_parts_done)
     state = S3DLIO_PART_STATE_DONE;
   g_mutex_unlock (&self->layout_mutex);
@@ -868,7 +873,37 @@ s3dlio_transfer_get_part_states (S3dlioTransfer *self)
   if (self->part_states == NULL)
     memset (copy, S3DLIO_PART_STATE_DONE, n);
   for (guint i = 0; self->part_states != NULL && i < n; i++)
-    copy[i] = __atomic_load_n (&self->part_states[i], __ATOMIC_RELAXED);
+    copy[i] = __atomic_load_n (&self->part_states[i], __ATOMIC_RELAXED) & PART_STATE_MASK;
+  g_mutex_unlock (&self->layout_mutex);
+
+  return g_bytes_new_take (copy, n);
+}
+
+/**
+ * s3dlio_transfer_get_retried_parts:
+ * @self: a #S3dlioTransfer
+ *
+ * Gets which parts needed more than one attempt so far, whatever their
+ * state now: a part waits in %S3DLIO_PART_STATE_RETRYING only for its
+ * backoff, often between two progress reports, and a map of the transfer
+ * should still show it was retried once it is done.
+ *
+ * Returns: (transfer full): one byte per part, 1 for a part that was
+ *   retried and 0 for one that was not; empty until the layout is known
+ */
+GBytes *
+s3dlio_transfer_get_retried_parts (S3dlioTransfer *self)
+{
+  guint8 *copy;
+  guint n;
+
+  g_return_val_if_fail (S3DLIO_IS_TRANSFER (self), NULL);
+
+  g_mutex_lock (&self->layout_mutex);
+  n = self->part_states || self->all_parts_done ? self->live_n_parts : 0;
+  copy = g_malloc0 (MAX (n, 1));
+  for (guint i = 0; self->part_states != NULL && i < n; i++)
+    copy[i] = (__atomic_load_n (&self->part_states[i], __ATOMIC_RELAXED) & PART_RETRIED) != 0;
   g_mutex_unlock (&self->layout_mutex);
 
   return g_bytes_new_take (copy, n);
@@ -1059,13 +1094,15 @@ _s3dlio_transfer_begin (S3dlioTransfer  *self,
 /* A batch may keep thousands of finished transfers: what one no longer
  * needs goes. Once it is done, so is every part: the states go and are
  * read back as done (the workers are gone: they had ended every part
- * before the end was posted), and so does the live ETag, copied into the
- * property by the last refresh. The sink made its own copy of the path. */
+ * before the end was posted), unless a part was retried, which the
+ * states remember. So does the live ETag, copied into the property by
+ * the last refresh. The sink made its own copy of the path. */
 static void
 release_finished (S3dlioTransfer *self)
 {
   g_mutex_lock (&self->layout_mutex);
-  g_clear_pointer (&self->part_states, g_free);
+  if (atomic_load (&self->live_retries) == 0)
+    g_clear_pointer (&self->part_states, g_free);
   g_clear_pointer (&self->live_etag, g_free);
   self->all_parts_done = TRUE;
   g_mutex_unlock (&self->layout_mutex);
@@ -1127,11 +1164,21 @@ _s3dlio_transfer_set_part_state (S3dlioTransfer  *self,
                                  guint            index,
                                  S3dlioPartState  state)
 {
+  guint8 *slot;
+  guint8 seen, next;
   S3dlioPartState old;
 
   g_return_if_fail (index < self->live_n_parts);
 
-  old = __atomic_exchange_n (&self->part_states[index], (guint8) state, __ATOMIC_RELAXED);
+  /* The retried mark stays with the part whatever its state next. */
+  slot = &self->part_states[index];
+  seen = __atomic_load_n (slot, __ATOMIC_RELAXED);
+  do
+    next = (guint8) state | (seen & PART_RETRIED) |
+           (state == S3DLIO_PART_STATE_RETRYING ? PART_RETRIED : 0);
+  while (!__atomic_compare_exchange_n (slot, &seen, next, TRUE, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+
+  old = seen & PART_STATE_MASK;
   if (old == state)
     return;
 

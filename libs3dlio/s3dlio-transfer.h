@@ -138,6 +138,8 @@ S3dlioPartState      s3dlio_transfer_get_part_state         (S3dlioTransfer *sel
 S3DLIO_AVAILABLE_IN_ALL
 GBytes              *s3dlio_transfer_get_part_states        (S3dlioTransfer *self);
 S3DLIO_AVAILABLE_IN_ALL
+GBytes              *s3dlio_transfer_get_retried_parts      (S3dlioTransfer *self);
+S3DLIO_AVAILABLE_IN_ALL
 guint                s3dlio_transfer_get_progress_interval  (S3dlioTransfer *self);
 S3DLIO_AVAILABLE_IN_ALL
 void                 s3dlio_transfer_set_progress_interval  (S3dlioTransfer *self,

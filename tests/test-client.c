@@ -692,6 +692,7 @@ test_progress_and_part_map (Fixture       *fx,
   g_autoptr(S3dlioUri) uri = object_uri ("progress");
   g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
   g_autoptr(GBytes) states = NULL;
+  g_autoptr(GBytes) retried = NULL;
   g_autoptr(GBytes) got = NULL;
   guint64 last = 0;
   const guint8 *state;
@@ -718,6 +719,10 @@ test_progress_and_part_map (Fixture       *fx,
   g_assert_cmpuint (n, ==, 20);
   for (gsize i = 0; i < n; i++)
     g_assert_cmpuint (state[i], ==, S3DLIO_PART_STATE_DONE);
+  retried = s3dlio_transfer_get_retried_parts (transfer);
+  g_assert_cmpuint (g_bytes_get_size (retried), ==, 20);
+  for (gsize i = 0; i < 20; i++)
+    g_assert_cmpuint (((const guint8 *) g_bytes_get_data (retried, NULL))[i], ==, 0);
 
   /* A transfer runs once. */
   g_assert_false (s3dlio_client_download (fx->client, transfer, NULL, &error));
@@ -903,6 +908,49 @@ test_fault_permanent (Fixture       *fx,
   g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_ACCESS_DENIED);
   g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 1);
   g_assert_cmpuint (count_files (fx->tmpdir), ==, 0);
+}
+
+/* A part that was retried keeps the mark once done, and only that part. */
+static void
+test_retried_parts (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) expected = put (fx, "throttled", 6 * PART);
+  g_autoptr(S3dlioUri) uri = object_uri ("throttled");
+  g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+  g_autoptr(S3dlioServerFault) fault = add_fault (fx, S3DLIO_FAULT_KIND_STATUS, 0, 2);
+  g_autoptr(GBytes) before = s3dlio_transfer_get_retried_parts (transfer);
+  g_autoptr(GBytes) retried = NULL;
+  g_autoptr(GBytes) states = NULL;
+  g_autoptr(GBytes) got = NULL;
+  const guint8 *mark;
+  const guint8 *state;
+  gsize n;
+
+  g_assert_cmpuint (g_bytes_get_size (before), ==, 0);
+  s3dlio_server_fault_set_status (fault, 503);
+  s3dlio_server_fault_set_s3_code (fault, "SlowDown");
+  s3dlio_server_fault_set_range_start (fault, 2 * PART);
+  g_assert_true (s3dlio_client_download (fx->client, transfer, NULL, &error));
+  g_assert_no_error (error);
+  got = s3dlio_transfer_get_bytes (transfer);
+  assert_same_bytes (expected, got);
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 2);
+  g_assert_cmpuint (s3dlio_transfer_get_retries (transfer), ==, 2);
+
+  retried = s3dlio_transfer_get_retried_parts (transfer);
+  states = s3dlio_transfer_get_part_states (transfer);
+  mark = g_bytes_get_data (retried, &n);
+  g_assert_cmpuint (n, ==, 6);
+  state = g_bytes_get_data (states, &n);
+  g_assert_cmpuint (n, ==, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_assert_cmpuint (mark[i], ==, i == 2 ? 1 : 0);
+      g_assert_cmpuint (state[i], ==, S3DLIO_PART_STATE_DONE);
+      g_assert_cmpint (s3dlio_transfer_get_part_state (transfer, i), ==, S3DLIO_PART_STATE_DONE);
+    }
 }
 
 static void
@@ -1238,6 +1286,7 @@ main (int   argc,
   ADD ("/client/fault/stall", test_fault_stall);
   ADD ("/client/fault/permanent", test_fault_permanent);
   ADD ("/client/fault/transport-errors", test_fault_transport_errors);
+  ADD ("/client/fault/retried-parts", test_retried_parts);
   ADD ("/client/fault/object-modified", test_object_modified);
   ADD ("/client/cancel", test_cancel);
   ADD ("/client/cancel-during-retries", test_cancel_during_retries);

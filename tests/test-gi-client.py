@@ -537,6 +537,7 @@ def get_into_bytes():
         states = transfer.get_part_states().get_data()
         assert states == bytes([int(S3dlio.PartState.DONE)]) * 13, states
         assert transfer.get_part_state(12) == S3dlio.PartState.DONE
+        assert transfer.get_retried_parts().get_data() == bytes(13)
         assert transfer.props.etag == lb.server.get_object_etag("bucket", "get/large")
         # A transfer runs once.
         expect_s3_error(S3dlio.Error.INVALID_ARGUMENT, client.download, transfer, None)
