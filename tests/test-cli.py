@@ -1365,6 +1365,50 @@ def operation_failures_exit_2():
 
 
 @test
+def commands_against_a_misbehaving_server():
+    # serve with faults, each on a key of its own: transient ones are
+    # retried and give the right bytes; lasting ones exit 2 with a message
+    # naming the object and the problem, and leave no file.
+    root = os.path.join(TOP, "faulty-root")
+    big = DATA["big.bin"]
+    for name in ("throttled.bin", "reset.bin", "short.bin", "broken.bin", "wrong.bin"):
+        write_file(os.path.join(root, "flaky", name), big)
+    server = Server(root,
+                    "--fault", "status,key=throttled.bin,ranged,skip=1,count=2,status=503,code=SlowDown",
+                    "--fault", "reset,key=reset.bin,ranged,skip=2,count=1,after=1M",
+                    "--fault", "short-body,key=short.bin,ranged,skip=3,count=1,after=100K",
+                    "--fault", "status,key=broken.bin,status=500,code=InternalError",
+                    "--fault", "wrong-content-range,key=wrong.bin,ranged,skip=1")
+    tuning = ["--part-size", "4M", "--threshold", "4M", "--inflight", "4", "--retries", "2"] + server.options()
+    out = fresh_dir("misbehaving")
+
+    r = ok(run("get", "--json", *tuning, "s3://flaky/throttled.bin", os.path.join(out, "t.bin")))
+    assert read_file(os.path.join(out, "t.bin")) == big
+    result = json_lines(r)[0]
+    assert result["retries"] == 2 and result["requests"] == 7 + 2, result
+
+    r = ok(run("cat", *tuning, "s3://flaky/reset.bin"))
+    assert sha256(r.stdout) == sha256(big), len(r.stdout)
+    ok(run("get", *tuning, "s3://flaky/short.bin", os.path.join(out, "s.bin")))
+    assert read_file(os.path.join(out, "s.bin")) == big
+
+    for command in (["get", "s3://flaky/broken.bin", os.path.join(out, "b.bin")],
+                    ["get", "--discard", "s3://flaky/broken.bin"],
+                    ["cat", "s3://flaky/broken.bin"]):
+        r = failed(run(command[0], *tuning, *command[1:]), "s3://flaky/broken.bin", "InternalError")
+        assert r.stdout == b"", (command, r.stdout[:100])
+    r = failed(run("info", *server.options(), "s3://flaky/broken.bin"), "s3://flaky/broken.bin", "500")
+    assert r.stdout == b"", r
+    r = failed(run("get", *tuning, "s3://flaky/wrong.bin", os.path.join(out, "w.bin")),
+               "s3://flaky/wrong.bin", "Content-Range")
+    r = failed(run("cat", *tuning, "s3://flaky/wrong.bin"), "Content-Range")
+    # cat writes in order: at most the first part, which came before the fault.
+    assert len(r.stdout) <= 4 * 1024 * 1024 and big.startswith(r.stdout), len(r.stdout)
+    assert sorted(os.listdir(out)) == ["s.bin", "t.bin"], os.listdir(out)
+    server.stop()
+
+
+@test
 def interrupted_get_leaves_nothing():
     root = os.path.join(TOP, "stall-root")
     write_file(os.path.join(root, "slow", "big.bin"), DATA["big.bin"])
