@@ -1188,6 +1188,14 @@ def put_on_files():
     failed(run("put", os.path.join(src, "missing.dat"), dest + "/p/missing.dat"), "missing.dat")
     assert not os.path.exists(os.path.join(dest, "p", "missing.dat"))
 
+    # A file keeps no content type or metadata: asking for them is an error.
+    for option in (["--content-type", "text/plain"], ["--metadata", "color=blue"]):
+        usage_error(run("put", *option, os.path.join(src, "small.dat"), dest + "/p/typed.dat"),
+                    option[0], "s3://")
+    usage_error(run("cp", "--content-type", "text/plain", os.path.join(src, "small.dat"),
+                    dest + "/p/typed.dat"), "--content-type", "s3://")
+    assert not os.path.exists(os.path.join(dest, "p", "typed.dat"))
+
     # Recursive, to a file:// prefix.
     ok(run("put", "-r", src, "file://" + dest + "/tree/"))
     assert tree(os.path.join(dest, "tree")) == tree(src)

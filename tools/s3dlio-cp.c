@@ -243,6 +243,8 @@ s3dlio_tool_cp (int      argc,
 
   if (content_type != NULL && (copy || download || recursive))
     return s3dlio_tool_usage_error (context, _("--content-type applies to uploads of single files"));
+  if (content_type != NULL && !is_s3 (&destination))
+    return s3dlio_tool_usage_error (context, _("--content-type needs an s3:// destination: a file keeps none"));
 
   if (copy)
     {

@@ -265,6 +265,8 @@ s3dlio_tool_put (int      argc,
   /* To any store: s3://, file://, or a local path. */
   if (!(uri = s3dlio_tool_parse_location (argv[2], &error)))
     return s3dlio_tool_usage_error (context, error->message);
+  if (s3dlio_uri_get_scheme (uri) == S3DLIO_URI_SCHEME_FILE && (content_type != NULL || metadata_args != NULL))
+    return s3dlio_tool_usage_error (context, _("--content-type and --metadata need an s3:// destination: a file keeps neither"));
   if (!recursive && strcmp (source, "-") == 0 && s3dlio_uri_is_prefix (uri))
     return s3dlio_tool_usage_error (context, _("Standard input has no name: give the full key of the object"));
   if (!recursive && g_file_test (source, G_FILE_TEST_IS_DIR))
