@@ -506,6 +506,19 @@ file_store_list_foreach_finish (S3dlioObjectStore  *store,
 
 /* put and put_file: through a temporary file */
 
+/* An upload (see below): its writes count for its progress. */
+typedef struct {
+  S3dlioUpload           *upload;
+  char                   *path;
+  char                   *uri_string;
+  S3dlioUploadSourceKind  kind;
+  GBytes                 *bytes;
+  char                   *source;
+  GInputStream           *stream;
+  gint64                  declared_size;        /* of the stream; -1: unknown */
+  guint64                 written;
+} FileUpload;
+
 /* Writes the content of a new file into @fd. */
 typedef gboolean (*FillFunc) (int            fd,
                               const char    *temp_path,
@@ -551,22 +564,44 @@ fill_from_bytes (int            fd,
   return write_all (fd, bytes, length, temp_path, error);
 }
 
+/* write_all(), counted for @fu's progress when there is one. */
 static gboolean
-fill_from_file (int            fd,
-                const char    *temp_path,
-                gpointer       data,
-                GCancellable  *cancellable,
-                GError       **error)
+write_counted (int            fd,
+               const guint8  *data,
+               gsize          length,
+               const char    *temp_path,
+               FileUpload    *fu,
+               GError       **error)
 {
-  OpData *op = data;
+  if (!write_all (fd, data, length, temp_path, error))
+    return FALSE;
+
+  if (fu != NULL)
+    {
+      fu->written += length;
+      _s3dlio_upload_add_bytes (fu->upload, length);
+    }
+  return TRUE;
+}
+
+/* Copies the file @source into @fd, to its end whatever its size said
+ * (files of /proc say 0). */
+static gboolean
+copy_file (int            fd,
+           const char    *source,
+           const char    *temp_path,
+           FileUpload    *fu,
+           GCancellable  *cancellable,
+           GError       **error)
+{
   g_autofree guint8 *buffer = g_malloc (COPY_BUFFER_SIZE);
-  int source = open (op->source, O_RDONLY | O_CLOEXEC);
+  int source_fd = open (source, O_RDONLY | O_CLOEXEC);
   gboolean ok = TRUE;
 
-  if (source < 0)
-    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_OPEN, op->source, FALSE);
+  if (source_fd < 0)
+    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_OPEN, source, FALSE);
 
-  for (;;)
+  while (ok)
     {
       ssize_t n;
 
@@ -575,25 +610,31 @@ fill_from_file (int            fd,
           ok = FALSE;
           break;
         }
-      n = read (source, buffer, COPY_BUFFER_SIZE);
+      n = read (source_fd, buffer, COPY_BUFFER_SIZE);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        {
-          ok = _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, op->source, FALSE);
-          break;
-        }
-      if (n == 0)
+        ok = _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, source, FALSE);
+      else if (n == 0)
         break;
-      if (!write_all (fd, buffer, n, temp_path, error))
-        {
-          ok = FALSE;
-          break;
-        }
+      else
+        ok = write_counted (fd, buffer, n, temp_path, fu, error);
     }
 
-  close (source);
+  close (source_fd);
   return ok;
+}
+
+static gboolean
+fill_from_file (int            fd,
+                const char    *temp_path,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  OpData *op = data;
+
+  return copy_file (fd, op->source, temp_path, NULL, cancellable, error);
 }
 
 /* Writes @path whole or not at all: into a hidden temporary file beside it
@@ -763,18 +804,6 @@ file_store_put_file_finish (S3dlioObjectStore  *store,
 
 /* upload: put_file's way, from any source, with progress */
 
-typedef struct {
-  S3dlioUpload           *upload;
-  char                   *path;
-  char                   *uri_string;
-  S3dlioUploadSourceKind  kind;
-  GBytes                 *bytes;
-  char                   *source;
-  GInputStream           *stream;
-  gint64                  declared_size;        /* of the stream; -1: unknown */
-  guint64                 written;
-} FileUpload;
-
 static void
 file_upload_free (gpointer data)
 {
@@ -787,22 +816,6 @@ file_upload_free (gpointer data)
   g_free (fu->source);
   g_clear_object (&fu->stream);
   g_free (fu);
-}
-
-static gboolean
-write_counted (int            fd,
-               const guint8  *data,
-               gsize          length,
-               const char    *temp_path,
-               FileUpload    *fu,
-               GError       **error)
-{
-  if (!write_all (fd, data, length, temp_path, error))
-    return FALSE;
-
-  fu->written += length;
-  _s3dlio_upload_add_bytes (fu->upload, length);
-  return TRUE;
 }
 
 static gboolean
@@ -831,36 +844,7 @@ fill_upload_from_file (FileUpload    *fu,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autofree guint8 *buffer = g_malloc (COPY_BUFFER_SIZE);
-  int source = open (fu->source, O_RDONLY | O_CLOEXEC);
-  gboolean ok = TRUE;
-
-  if (source < 0)
-    return _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_OPEN, fu->source, FALSE);
-
-  /* To the end, whatever the size said: files of /proc say 0. */
-  while (ok)
-    {
-      ssize_t n;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      n = read (source, buffer, COPY_BUFFER_SIZE);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        ok = _s3dlio_file_set_error (error, errno, S3DLIO_FILE_OP_READ, fu->source, FALSE);
-      else if (n == 0)
-        break;
-      else
-        ok = write_counted (fd, buffer, n, temp_path, fu, error);
-    }
-
-  close (source);
-  return ok;
+  return copy_file (fd, fu->source, temp_path, fu, cancellable, error);
 }
 
 /* A stream of declared size must give exactly that many bytes, as for
