@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -103,12 +104,19 @@ def child_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def run_child(argv, env=None):
+def pinned_to(cpus):
+    """A preexec_fn that pins the child to CPUS, or None to leave it free."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def run_child(argv, env=None, cpus=None):
     """Runs a client process; returns (wall seconds, its CPU seconds, stdout)."""
     cpu_before = child_cpu()
     start = time.monotonic()
     proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          env=env, timeout=600)
+                          env=env, timeout=600, preexec_fn=pinned_to(cpus))
     wall = time.monotonic() - start
     cpu = child_cpu() - cpu_before
     if proc.returncode != 0:
@@ -162,6 +170,18 @@ def write_halt_poll(value):
         f.write("%d\n" % value)
 
 
+def request_idle_polling():
+    """Asks the kernel to poll, not halt, on idle CPUs while the file stays open.
+
+    A PM QoS request of 0 us on /dev/cpu_dma_latency (what tuned's
+    latency-performance profile does) makes cpuidle take its polling state,
+    so an idle vCPU stays on its host CPU. The polling is the idle task's
+    time, not the clients': their CPU figures do not include it. Root only."""
+    f = open("/dev/cpu_dma_latency", "wb", buffering=0)
+    f.write(struct.pack("i", 0))
+    return f
+
+
 def measure(args, variant, flags, extra_env, url, uri, size, tmp, env):
     # Let the kernel finish with the last run (a fresh 1 GiB buffer or
     # file is freed in the background) before timing the next.
@@ -175,14 +195,14 @@ def measure(args, variant, flags, extra_env, url, uri, size, tmp, env):
         argv = [args.bench_get, "-e", args.endpoint, uri, "-o", os.path.join(tmp, "out.bin"),
                 "-i", str(args.inflight)]
         argv += flags
-        _, _, out = run_child(argv, dict(env, **extra_env))
+        _, _, out = run_child(argv, dict(env, **extra_env), args.client_cpus)
         result = json.loads(out)
         return result["seconds"], result["cpu"], result["requests"]
     if variant.startswith("curl single"):
-        wall, cpu, _ = run_child(["curl", "-s", "--fail", "-o", "/dev/null", url])
+        wall, cpu, _ = run_child(["curl", "-s", "--fail", "-o", "/dev/null", url], cpus=args.client_cpus)
         return wall, cpu, 1
     argv = curl_ranges(url, size)
-    wall, cpu, _ = run_child(argv)
+    wall, cpu, _ = run_child(argv, cpus=args.client_cpus)
     return wall, cpu, (size + 8 * MiB - 1) // (8 * MiB)
 
 
@@ -208,9 +228,25 @@ def main():
     parser.add_argument("--guest-halt-poll-ns", type=int, default=None, metavar="NS",
                         help="on a KVM guest, set cpuidle-haltpoll's guest_halt_poll_ns for the "
                              "run and restore it after (needs root; the kernel's default is 200000)")
+    parser.add_argument("--pin", action="store_true",
+                        help="pin nginx to CPU 0 and every client to the other CPUs")
+    parser.add_argument("--idle-poll", action="store_true",
+                        help="hold a 0 us PM QoS request (/dev/cpu_dma_latency) for the run, so idle "
+                             "CPUs poll instead of halting (root only; see bench/README.md)")
+    parser.add_argument("--keep-awake", action="store_true",
+                        help="with --pin, run a nice 19 busy loop on each client CPU, so that CPU never "
+                             "idles (a diagnostic: the loop's CPU is not the clients'; see bench/README.md)")
     parser.add_argument("--json", action="store_true", help="print the raw samples as JSON too")
     args = parser.parse_args()
     args.warned_flush = False
+    args.server_cpus = args.client_cpus = None
+    if args.keep_awake and not args.pin:
+        sys.exit("--keep-awake needs --pin")
+    if args.pin:
+        if os.cpu_count() < 2:
+            sys.exit("--pin needs at least 2 CPUs")
+        args.server_cpus = {0}
+        args.client_cpus = set(range(1, os.cpu_count()))
 
     args.bench_get = os.path.join(args.build, "bench", "bench-get")
     if not os.path.exists(args.bench_get):
@@ -234,8 +270,20 @@ def main():
     conf = os.path.join(tmp, "nginx.conf")
     with open(conf, "w") as f:
         f.write(NGINX_CONF.format(tmp=tmp, root=root, port=port, workers=args.workers))
+    idle_poll = None
+    if args.idle_poll:
+        try:
+            idle_poll = request_idle_polling()
+        except OSError as e:
+            sys.exit("--idle-poll: %s" % e)
+    spinners = []
+    if args.keep_awake:
+        for cpu in sorted(args.client_cpus):
+            spinners.append(subprocess.Popen(["nice", "-n", "19", "sh", "-c", "while :; do :; done"],
+                                             preexec_fn=pinned_to({cpu})))
     server = subprocess.Popen([nginx, "-c", conf, "-e", os.path.join(tmp, "error.log")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=pinned_to(args.server_cpus))
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "S3DLIO_")) and not k.lower().endswith("_proxy")}
     env["GIO_USE_PROXY_RESOLVER"] = "dummy"
@@ -274,12 +322,23 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
         shutil.rmtree(tmp, ignore_errors=True)
+        if idle_poll is not None:
+            idle_poll.close()
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
 
     print()
     print("Medians of %d runs, interleaved; nginx %d worker(s), objects on tmpfs; %d cores; "
           "s3dlio with %d parts of 8 MiB in flight; TCP metrics %s before every run." %
           (args.runs, args.workers, os.cpu_count(), args.inflight,
            "NOT flushed" if args.warned_flush else "flushed"))
+    if args.pin:
+        print("nginx pinned to CPU 0, clients to CPUs %s." % ",".join(map(str, sorted(args.client_cpus))))
+    if args.keep_awake:
+        print("A nice 19 busy loop on each client CPU.")
+    if args.idle_poll:
+        print("Idle CPUs polling (0 us PM QoS request held on /dev/cpu_dma_latency).")
     halt_poll = args.guest_halt_poll_ns if args.guest_halt_poll_ns is not None else halt_poll_before
     if halt_poll is not None:
         print("KVM guest: guest_halt_poll_ns %d%s." %
