@@ -30,8 +30,10 @@
  * object or a range of it into memory, a buffer, a file, a stream or a
  * chunk function with progress and a map of its parts
  * ([method@S3dlio.ObjectStore.download_async], driven by an
- * [class@S3dlio.Transfer]), listings that fill page by page
- * ([method@S3dlio.ObjectStore.list]) or are walked in bounded memory
+ * [class@S3dlio.Transfer]; into memory more simply with
+ * [method@S3dlio.ObjectStore.get_async] and
+ * [method@S3dlio.ObjectStore.get_range_async]), listings that fill page
+ * by page ([method@S3dlio.ObjectStore.list]) or are walked in bounded memory
  * ([method@S3dlio.ObjectStore.list_foreach_async]), writes from memory or
  * a file ([method@S3dlio.ObjectStore.put_async],
  * [method@S3dlio.ObjectStore.put_file_async]) or of any source with
@@ -75,6 +77,8 @@ typedef struct {
   const char        *path;
   const char        *content_type;
   GHashTable        *metadata;
+  guint64            offset;
+  guint64            length;
   GCancellable      *cancellable;
 } SyncArgs;
 
@@ -316,6 +320,239 @@ s3dlio_object_store_download (S3dlioObjectStore  *self,
 
   result = _s3dlio_run_sync (start_download, &args);
   return s3dlio_object_store_download_finish (self, result, error);
+}
+
+/* }}} */
+/* {{{ get, get_range: download into memory */
+
+static void
+memory_download_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  S3dlioTransfer *transfer = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!s3dlio_object_store_download_finish (S3DLIO_OBJECT_STORE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, s3dlio_transfer_get_bytes (transfer),
+                           (GDestroyNotify) g_bytes_unref);
+}
+
+/* Runs @transfer, which has no destination and so fills memory, and
+ * returns its bytes through a task of @self: the same path as any other
+ * download, so every backend gets these for free. */
+static void
+download_into_memory (S3dlioObjectStore   *self,
+                      S3dlioTransfer      *transfer,
+                      gpointer             source_tag,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_object_ref (transfer), g_object_unref);
+  s3dlio_object_store_download_async (self, transfer, cancellable, memory_download_cb, task);
+}
+
+/**
+ * s3dlio_object_store_get_async:
+ * @self: a #S3dlioObjectStore
+ * @uri: the object
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the download ends
+ * @user_data: data for @callback
+ *
+ * Downloads an object into memory with the size-aware download of
+ * [method@S3dlio.ObjectStore.download_async]. The parts are written
+ * straight into one buffer, which is returned without a copy.
+ *
+ * To follow the progress or see the parts, run an [class@S3dlio.Transfer]
+ * with [method@S3dlio.ObjectStore.download_async] instead.
+ */
+void
+s3dlio_object_store_get_async (S3dlioObjectStore   *self,
+                               S3dlioUri           *uri,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(S3dlioTransfer) transfer = NULL;
+
+  g_return_if_fail (S3DLIO_IS_OBJECT_STORE (self));
+  g_return_if_fail (S3DLIO_IS_URI (uri));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  transfer = s3dlio_transfer_new (uri);
+  download_into_memory (self, transfer, s3dlio_object_store_get_async,
+                        cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_get_finish:
+ * @self: a #S3dlioObjectStore
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@S3dlio.ObjectStore.get_async].
+ *
+ * Returns: (transfer full): the object, or %NULL with @error set
+ *   (%S3DLIO_ERROR_NO_SUCH_KEY for a missing object)
+ */
+GBytes *
+s3dlio_object_store_get_finish (S3dlioObjectStore  *self,
+                                GAsyncResult       *result,
+                                GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == s3dlio_object_store_get_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+start_get (gpointer            data,
+           GAsyncReadyCallback callback,
+           gpointer            user_data)
+{
+  SyncArgs *args = data;
+
+  s3dlio_object_store_get_async (args->store, args->uri, args->cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_get:
+ * @self: a #S3dlioObjectStore
+ * @uri: the object
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking form of [method@S3dlio.ObjectStore.get_async].
+ *
+ * Returns: (transfer full): the object, or %NULL with @error set
+ */
+GBytes *
+s3dlio_object_store_get (S3dlioObjectStore  *self,
+                         S3dlioUri          *uri,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  SyncArgs args = { .store = self, .uri = uri, .cancellable = cancellable };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), NULL);
+  g_return_val_if_fail (S3DLIO_IS_URI (uri), NULL);
+
+  result = _s3dlio_run_sync (start_get, &args);
+  return s3dlio_object_store_get_finish (self, result, error);
+}
+
+/**
+ * s3dlio_object_store_get_range_async:
+ * @self: a #S3dlioObjectStore
+ * @uri: the object
+ * @offset: the first byte
+ * @length: how many bytes; %G_MAXUINT64 for up to the end
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the download ends
+ * @user_data: data for @callback
+ *
+ * Downloads part of an object into memory. A range that runs past the end
+ * of the object is cut there; one that starts past it fails. Large ranges
+ * are split like whole objects (see
+ * [method@S3dlio.ObjectStore.download_async]).
+ */
+void
+s3dlio_object_store_get_range_async (S3dlioObjectStore   *self,
+                                     S3dlioUri           *uri,
+                                     guint64              offset,
+                                     guint64              length,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(S3dlioTransfer) transfer = NULL;
+
+  g_return_if_fail (S3DLIO_IS_OBJECT_STORE (self));
+  g_return_if_fail (S3DLIO_IS_URI (uri));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  transfer = s3dlio_transfer_new (uri);
+  s3dlio_transfer_set_range (transfer, offset, length);
+  download_into_memory (self, transfer, s3dlio_object_store_get_range_async,
+                        cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_get_range_finish:
+ * @self: a #S3dlioObjectStore
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@S3dlio.ObjectStore.get_range_async].
+ *
+ * Returns: (transfer full): the bytes, or %NULL with @error set
+ *   (%S3DLIO_ERROR_INVALID_RANGE for an empty range or one that starts
+ *   past the end, %S3DLIO_ERROR_NO_SUCH_KEY for a missing object)
+ */
+GBytes *
+s3dlio_object_store_get_range_finish (S3dlioObjectStore  *self,
+                                      GAsyncResult       *result,
+                                      GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == s3dlio_object_store_get_range_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+start_get_range (gpointer            data,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data)
+{
+  SyncArgs *args = data;
+
+  s3dlio_object_store_get_range_async (args->store, args->uri, args->offset, args->length,
+                                       args->cancellable, callback, user_data);
+}
+
+/**
+ * s3dlio_object_store_get_range:
+ * @self: a #S3dlioObjectStore
+ * @uri: the object
+ * @offset: the first byte
+ * @length: how many bytes; %G_MAXUINT64 for up to the end
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The blocking form of [method@S3dlio.ObjectStore.get_range_async].
+ *
+ * Returns: (transfer full): the bytes, or %NULL with @error set
+ */
+GBytes *
+s3dlio_object_store_get_range (S3dlioObjectStore  *self,
+                               S3dlioUri          *uri,
+                               guint64             offset,
+                               guint64             length,
+                               GCancellable       *cancellable,
+                               GError            **error)
+{
+  SyncArgs args = {
+    .store = self, .uri = uri, .offset = offset, .length = length,
+    .cancellable = cancellable,
+  };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (S3DLIO_IS_OBJECT_STORE (self), NULL);
+  g_return_val_if_fail (S3DLIO_IS_URI (uri), NULL);
+
+  result = _s3dlio_run_sync (start_get_range, &args);
+  return s3dlio_object_store_get_range_finish (self, result, error);
 }
 
 /* }}} */

@@ -182,6 +182,42 @@ gboolean           s3dlio_object_store_download             (S3dlioObjectStore  
                                                              GError              **error);
 
 S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_object_store_get_async            (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+GBytes            *s3dlio_object_store_get_finish           (S3dlioObjectStore    *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+GBytes            *s3dlio_object_store_get                  (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             GCancellable         *cancellable,
+                                                             GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
+void               s3dlio_object_store_get_range_async      (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             guint64               offset,
+                                                             guint64               length,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+S3DLIO_AVAILABLE_IN_ALL
+GBytes            *s3dlio_object_store_get_range_finish     (S3dlioObjectStore    *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+S3DLIO_AVAILABLE_IN_ALL
+GBytes            *s3dlio_object_store_get_range            (S3dlioObjectStore    *self,
+                                                             S3dlioUri            *uri,
+                                                             guint64               offset,
+                                                             guint64               length,
+                                                             GCancellable         *cancellable,
+                                                             GError              **error);
+
+S3DLIO_AVAILABLE_IN_ALL
 GListModel        *s3dlio_object_store_list                 (S3dlioObjectStore    *self,
                                                              S3dlioUri            *uri,
                                                              const char           *delimiter,

@@ -1451,7 +1451,9 @@ test_upload_recursive (Fixture       *fx,
   stored_keys = all_keys (fx, bucket);
   g_assert_cmpstr (stored_keys, ==, expected_keys);
 
-  /* Byte for byte; the large one went in parts. */
+  /* Byte for byte, read back with the size-aware GET; big.bin, above the
+   * download threshold, comes back as several ranged GETs. (The part
+   * count is that of the download: it says nothing of the upload.) */
   for (guint i = 0; i < G_N_ELEMENTS (tree_paths); i++)
     {
       guint n_parts = get_and_check (fx, bucket, g_ptr_array_index (object_keys, i),

@@ -887,6 +887,257 @@ test_download_async (Fixture       *fx,
 }
 
 /* }}} */
+/* {{{ get, get_range: downloads into memory */
+
+static void
+test_get (Fixture       *fx,
+          gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = g_strdup_printf ("get/%zu", sizes[i]);
+      g_autoptr(GBytes) expected = seed (fx, key, sizes[i]);
+      g_autoptr(S3dlioUri) uri = store_uri (fx, key);
+      g_autoptr(GBytes) got = NULL;
+
+      s3dlio_server_reset_counters (fx->server);
+      got = s3dlio_object_store_get (fx->store, uri, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_bytes (expected, got);
+
+      /* Size-aware: a large object came as several ranged GETs. */
+      if (fx->backend == BACKEND_S3 && sizes[i] >= THRESHOLD)
+        g_assert_cmpuint (s3dlio_server_get_request_count (fx->server, "GET"), >=,
+                          (sizes[i] + PART - 1) / PART);
+    }
+}
+
+/* The error the client gives for the same range of the same object held
+ * by the S3 server, so that both backends can be held to it. */
+static GError *
+client_range_error (Fixture    *fx,
+                    const char *key,
+                    GBytes     *object,
+                    guint64     offset,
+                    guint64     length)
+{
+  g_autoptr(S3dlioUri) uri = s3dlio_uri_new_s3 ("bucket", key, NULL);
+  g_autoptr(GBytes) got = NULL;
+  GError *error = NULL;
+
+  g_assert_nonnull (uri);
+  g_assert_true (s3dlio_server_put_object (fx->server, "bucket", key, object, NULL));
+  got = s3dlio_client_get_range (fx->client, uri, offset, length, NULL, &error);
+  g_assert_null (got);
+  g_assert_nonnull (error);
+  return error;
+}
+
+static void
+test_get_range (Fixture       *fx,
+                gconstpointer  data)
+{
+  const gsize size = 5 * PART + 123;
+  g_autoptr(GBytes) object = seed (fx, "range/object", size);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "range/object");
+  static const struct {
+    guint64 offset;
+    guint64 length;
+    guint64 expected;
+  } cases[] = {
+    { 100, 10, 10 },                      /* in the middle, small */
+    { PART - 1, 3 * PART, 3 * PART },     /* in the middle, in parts */
+    { 5 * PART + 113, 10, 10 },           /* the last bytes */
+    { 5 * PART, 1000, 123 },              /* cut at the end */
+    { 0, G_MAXUINT64, 5 * PART + 123 },   /* everything */
+    { 5 * PART + 122, G_MAXUINT64, 1 },   /* the last byte */
+  };
+  static const struct {
+    guint64 offset;
+    guint64 length;
+  } bad[] = {
+    { 5 * PART + 123, 10 },               /* starts at the end */
+    { 5 * PART + 123, G_MAXUINT64 },
+    { 2 * (5 * PART + 123), 1 },          /* well past it */
+    { G_MAXINT64, 1 },                    /* as far as HTTP servers parse */
+    { 10, 0 },                            /* empty */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) expected = g_bytes_new_from_bytes (object, cases[i].offset, cases[i].expected);
+      g_autoptr(GBytes) got = NULL;
+
+      got = s3dlio_object_store_get_range (fx->store, uri, cases[i].offset, cases[i].length,
+                                           NULL, &error);
+      g_assert_no_error (error);
+      assert_same_bytes (expected, got);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) client_error = NULL;
+      g_autoptr(GBytes) got = NULL;
+
+      got = s3dlio_object_store_get_range (fx->store, uri, bad[i].offset, bad[i].length,
+                                           NULL, &error);
+      g_assert_null (got);
+      g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_RANGE);
+
+      client_error = client_range_error (fx, "range/object", object, bad[i].offset, bad[i].length);
+      g_assert_error (client_error, error->domain, error->code);
+    }
+}
+
+static void
+test_get_missing (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "missing/object");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) range = NULL;
+
+  got = s3dlio_object_store_get (fx->store, uri, NULL, &error);
+  g_assert_null (got);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+  g_assert_nonnull (strstr (error->message, "missing/object"));
+  g_clear_error (&error);
+
+  range = s3dlio_object_store_get_range (fx->store, uri, 0, 10, NULL, &error);
+  g_assert_null (range);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_NO_SUCH_KEY);
+  g_assert_nonnull (strstr (error->message, "missing/object"));
+}
+
+/* Runs the default main context until *@result is set, at most 20 s. */
+static void
+wait_for_result (GAsyncResult **result)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (*result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+test_get_async (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) object = seed (fx, "async/object", 6 * PART + 7);
+  g_autoptr(GBytes) expected_range = g_bytes_new_from_bytes (object, PART + 3, 2 * PART);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "async/object");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) range_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) range = NULL;
+
+  s3dlio_object_store_get_async (fx->store, uri, NULL, result_cb, &result);
+  s3dlio_object_store_get_range_async (fx->store, uri, PART + 3, 2 * PART, NULL,
+                                       result_cb, &range_result);
+  /* The callbacks come from the main loop, never from within the call. */
+  g_assert_null (result);
+  g_assert_null (range_result);
+  wait_for_result (&result);
+  wait_for_result (&range_result);
+
+  got = s3dlio_object_store_get_finish (fx->store, result, &error);
+  g_assert_no_error (error);
+  assert_same_bytes (object, got);
+
+  range = s3dlio_object_store_get_range_finish (fx->store, range_result, &error);
+  g_assert_no_error (error);
+  assert_same_bytes (expected_range, range);
+}
+
+/* How long the S3 server holds GET responses in the cancellation test:
+ * far longer than a cancellation may take to end the operation. */
+#define GET_HOLD_MS 4000
+
+static gboolean
+cancel_cb (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_get_cancelled (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GBytes) object = seed (fx, "cancel/object", 16 * PART);
+  g_autoptr(S3dlioUri) uri = store_uri (fx, "cancel/object");
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(S3dlioServerFault) hold = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) range_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) got = NULL;
+  gint64 started;
+
+  /* Cancelled before it starts. */
+  g_cancellable_cancel (cancelled);
+  got = s3dlio_object_store_get (fx->store, uri, cancelled, &error);
+  g_assert_null (got);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  got = s3dlio_object_store_get_range (fx->store, uri, 0, 10, cancelled, &error);
+  g_assert_null (got);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* Cancelled under way: from s3:// while the server holds the responses,
+   * so the requests are surely in flight; from file:// as soon as the
+   * main loop runs. Either way the callbacks come at once. */
+  if (fx->backend == BACKEND_S3)
+    {
+      hold = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_DELAY);
+      s3dlio_server_fault_set_method (hold, "GET");
+      s3dlio_server_fault_set_key_pattern (hold, "cancel/*");
+      s3dlio_server_fault_set_stall_ms (hold, GET_HOLD_MS);
+      s3dlio_server_add_fault (fx->server, hold);
+      g_timeout_add_full (G_PRIORITY_HIGH, 100, cancel_cb, g_object_ref (cancellable), g_object_unref);
+    }
+  else
+    g_idle_add_full (G_PRIORITY_HIGH, cancel_cb, g_object_ref (cancellable), g_object_unref);
+
+  started = g_get_monotonic_time ();
+  s3dlio_object_store_get_async (fx->store, uri, cancellable, result_cb, &result);
+  s3dlio_object_store_get_range_async (fx->store, uri, PART, 8 * PART, cancellable,
+                                       result_cb, &range_result);
+  wait_for_result (&result);
+  wait_for_result (&range_result);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, GET_HOLD_MS / 2 * G_TIME_SPAN_MILLISECOND);
+  if (hold != NULL)
+    g_assert_cmpuint (s3dlio_server_fault_get_hits (hold), >=, 1);
+
+  got = s3dlio_object_store_get_finish (fx->store, result, &error);
+  g_assert_null (got);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  got = s3dlio_object_store_get_range_finish (fx->store, range_result, &error);
+  g_assert_null (got);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* And the store still works. */
+  s3dlio_server_clear_faults (fx->server);
+  got = s3dlio_object_store_get (fx->store, uri, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_bytes (object, got);
+}
+
+/* }}} */
 /* {{{ put, put_file, delete */
 
 static void
@@ -2475,6 +2726,11 @@ test_recursive_download_drop_finished_stop (Fixture       *fx,
 /* }}} */
 /* {{{ Recursive upload */
 
+/* The size of big.bin in a local tree, and the upload part size that
+ * makes it a multipart upload of several parts. */
+#define BIG_SIZE (6 * PART + 11)
+#define UPLOAD_PART PART
+
 static void
 make_local_tree (const char *base,
                  GHashTable *contents)
@@ -2482,12 +2738,27 @@ make_local_tree (const char *base,
   for (guint i = 0; i < G_N_ELEMENTS (tree_keys); i++)
     {
       g_autofree char *path = g_build_filename (base, tree_keys[i], NULL);
-      gsize size = g_str_equal (tree_keys[i], "big.bin") ? 6 * PART + 11 : 50 + i;
+      gsize size = g_str_equal (tree_keys[i], "big.bin") ? BIG_SIZE : 50 + i;
       GBytes *bytes = random_bytes (size, i + 7);
 
       write_file (path, bytes);
       g_hash_table_insert (contents, g_strdup (tree_keys[i]), bytes);
     }
+}
+
+/* An S3 object made by a multipart upload has the ETag `"MD5-N"`, N the
+ * number of parts; one made by a single PUT has no suffix. */
+static void
+assert_multipart_etag (Fixture    *fx,
+                       const char *key,
+                       guint       n_parts)
+{
+  g_autofree char *etag = s3dlio_server_get_object_etag (fx->server, "bucket", key);
+  g_autofree char *suffix = g_strdup_printf ("-%u\"", n_parts);
+
+  g_assert_nonnull (etag);
+  if (!g_str_has_suffix (etag, suffix))
+    g_error ("%s: ETag %s, not one of a multipart upload of %u parts", key, etag, n_parts);
 }
 
 static void
@@ -2517,6 +2788,12 @@ test_recursive_upload (Fixture       *fx,
   make_local_tree (source, contents);
   g_assert_cmpint (g_mkdir (empty_dir, 0700), ==, 0);
 
+  /* Small upload parts, which the server takes, so that big.bin goes to
+   * s3:// as a multipart upload and the small files as single PUTs. */
+  s3dlio_config_set_upload_part_size (fx->config, UPLOAD_PART);
+  s3dlio_config_set_upload_threshold (fx->config, 2 * UPLOAD_PART);
+  s3dlio_server_set_min_part_size (fx->server, UPLOAD_PART);
+
   watch_batch (batch, &watch);
   s3dlio_batch_set_max_concurrent (batch, 2);
   g_assert_true (s3dlio_object_store_upload_recursive (fx->store, batch, NULL, &error));
@@ -2534,6 +2811,15 @@ test_recursive_upload (Fixture       *fx,
       g_autoptr(GBytes) stored = stored_object (fx, object_key);
 
       assert_same_bytes (value, stored);
+    }
+  if (fx->backend == BACKEND_S3)
+    {
+      g_autofree char *small_etag = s3dlio_server_get_object_etag (fx->server, "bucket",
+                                                                   "up/loaded/a/top.bin");
+
+      assert_multipart_etag (fx, "up/loaded/big.bin", (BIG_SIZE + UPLOAD_PART - 1) / UPLOAD_PART);
+      g_assert_null (strchr (small_etag, '-'));
+      g_assert_cmpuint (s3dlio_server_get_upload_count (fx->server, NULL), ==, 0);
     }
   listing = s3dlio_object_store_list_all (fx->store, slashed, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -2564,6 +2850,8 @@ test_recursive_upload (Fixture       *fx,
 
       assert_same_bytes (value, stored);
     }
+  if (fx->backend == BACKEND_S3)
+    assert_multipart_etag (fx, "up/flat/big.bin", (BIG_SIZE + UPLOAD_PART - 1) / UPLOAD_PART);
 }
 
 static void
@@ -2801,6 +3089,11 @@ main (int   argc,
   add ("download/unwritable", (GTestFixtureFunc) test_download_unwritable);
   add ("download/concurrent", (GTestFixtureFunc) test_download_concurrent);
   add ("download/async", (GTestFixtureFunc) test_download_async);
+  add ("get", (GTestFixtureFunc) test_get);
+  add ("get/range", (GTestFixtureFunc) test_get_range);
+  add ("get/missing", (GTestFixtureFunc) test_get_missing);
+  add ("get/async", (GTestFixtureFunc) test_get_async);
+  add ("get/cancelled", (GTestFixtureFunc) test_get_cancelled);
   add ("put-delete", (GTestFixtureFunc) test_put_delete);
   add ("put-file-errors", (GTestFixtureFunc) test_put_file_errors);
   add ("list", (GTestFixtureFunc) test_list);
