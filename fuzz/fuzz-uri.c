@@ -4,9 +4,11 @@
  *
  * The input is one string (cut at a NUL byte). It is parsed as an
  * S3dlioUri, which must round-trip through s3dlio_uri_to_string() as
- * documented; an s3:// URI then becomes a request on the AWS endpoint,
- * whose URL must name the same key. The same string is also tried as an
- * endpoint URL, a bucket name, and percent-encoded text.
+ * documented and give itself back through s3dlio_uri_with_key() with its
+ * own key; an s3:// URI then becomes a request on the AWS endpoint, whose
+ * URL must name the same key. The same string is also tried as a key for
+ * s3dlio_uri_with_key() (on that URI and on an s3:// and a file:// one),
+ * an endpoint URL, a bucket name, and percent-encoded text.
  */
 #include "config.h"
 
@@ -53,6 +55,74 @@ check_request (const char *bucket,
   g_assert_null (strpbrk (url + strlen (origin), "?# "));
   path = _s3dlio_uri_decode (url + strlen (origin), -1, FALSE);
   g_assert_cmpstr (path, ==, expected_path);
+}
+
+/* s3dlio_uri_with_key(): @key as the key of another object of the store
+ * of @uri. It is refused only as documented (an S3 key that is not UTF-8
+ * or too long, a file path that is not UTF-8 or not absolute); otherwise it names @key
+ * in the same bucket, or the file @key, and round-trips like any URI. */
+static void
+check_with_key (S3dlioUri  *uri,
+                const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) other = s3dlio_uri_with_key (uri, key, &error);
+  gboolean s3 = s3dlio_uri_get_scheme (uri) == S3DLIO_URI_SCHEME_S3;
+
+  if (other == NULL)
+    {
+      fuzz_assert_error (error, S3DLIO_ERROR_INVALID_URI);
+      if (s3)
+        g_assert_true (!g_utf8_validate (key, -1, NULL) || strlen (key) > S3DLIO_MAX_KEY_LENGTH);
+      else
+        g_assert_true (!g_utf8_validate (key, -1, NULL) || !g_path_is_absolute (key));
+      return;
+    }
+
+  g_assert_no_error (error);
+  g_assert_true (s3dlio_uri_get_scheme (other) == s3dlio_uri_get_scheme (uri));
+  if (s3)
+    {
+      g_assert_cmpstr (s3dlio_uri_get_bucket (other), ==, s3dlio_uri_get_bucket (uri));
+      g_assert_cmpstr (s3dlio_uri_get_key (other), ==, key);
+      g_assert_null (s3dlio_uri_get_path (other));
+    }
+  else
+    {
+      g_assert_cmpstr (s3dlio_uri_get_path (other), ==, key);
+      g_assert_null (s3dlio_uri_get_key (other));
+    }
+  assert_round_trip (other);
+}
+
+/* A URI with its own key (or path) is itself again. */
+static void
+check_with_own_key (S3dlioUri *uri)
+{
+  const char *own = s3dlio_uri_get_scheme (uri) == S3DLIO_URI_SCHEME_S3
+                    ? s3dlio_uri_get_key (uri) : s3dlio_uri_get_path (uri);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(S3dlioUri) same = s3dlio_uri_with_key (uri, own, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (s3dlio_uri_equal (uri, same));
+}
+
+/* @text as a key in a bucket and as a file path, whether or not it parses
+ * as a URI itself. */
+static void
+fuzz_key (const char *text)
+{
+  static const char *const bases[] = { "s3://bucket/prefix/", "file:///data/" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(S3dlioUri) base = s3dlio_uri_parse (bases[i], &error);
+
+      g_assert_no_error (error);
+      check_with_key (base, text);
+    }
 }
 
 static void
@@ -135,6 +205,9 @@ fuzz_uri (const char *text)
     fuzz_s3_uri (uri);
   else
     fuzz_file_uri (uri);
+
+  check_with_own_key (uri);
+  check_with_key (uri, text);
 }
 
 /* A valid bucket name is the bucket of s3://NAME. */
@@ -217,6 +290,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   fuzz_init ();
 
   fuzz_uri (text);
+  fuzz_key (text);
   fuzz_bucket_name (text);
   fuzz_endpoint (text);
   fuzz_encoding (text);

@@ -1,7 +1,8 @@
 // The S3dlio client through GObject Introspection, from GJS: a client
 // against an S3dlio.Server started in this process (it runs its own
-// thread), GLib.Bytes, async calls on a main loop with progress, listing,
-// errors, cancellation, and the GJS examples in examples/.
+// thread), GLib.Bytes, files, async calls on a main loop with progress,
+// listing, signing, errors, cancellation, and the GJS examples in
+// examples/.
 //
 //   gjs -m tests/test-gi-client.js [TEST-NAME...]
 //
@@ -130,6 +131,7 @@ if (GLib.getenv(ISOLATED) === null)
 // }}}
 
 const S3dlio = (await import('gi://S3dlio?version=1.0')).default;
+const Soup = (await import('gi://Soup?version=3.0')).default;
 const HOME = GLib.getenv('HOME');
 
 // {{{ Helpers
@@ -377,6 +379,84 @@ test('async_download_with_progress', () => withLoopback({}, lb => {
     const partStates = transfer.get_part_states().toArray();
     assert(partStates.length === 16 && partStates.every(s => s === S3dlio.PartState.DONE), 'part states');
 }));
+
+test('get_to_file', () => withLoopback({}, lb => {
+    const data = payload(MiB + 3, 3);
+    lb.put('file/object', data);
+    const client = lb.client({part_size: 128 * KiB, threshold: 256 * KiB});
+    const directory = GLib.dir_make_tmp('s3dlio-gjs-file-XXXXXX');
+    try {
+        const syncPath = GLib.build_filenamev([directory, 'sync']);
+        assert(client.get_to_file(uri('s3://bucket/file/object'), syncPath, null), 'get_to_file');
+        assertBytesEqual(GLib.file_get_contents(syncPath)[1], data, 'file from get_to_file');
+
+        const asyncPath = GLib.build_filenamev([directory, 'async']);
+        const result = waitFor(cb => client.get_to_file_async(uri('s3://bucket/file/object'), asyncPath, null, cb));
+        assert(client.get_to_file_finish(result), 'get_to_file_finish');
+        assertBytesEqual(GLib.file_get_contents(asyncPath)[1], data, 'file from get_to_file_async');
+
+        // A failed download leaves no file that looks complete.
+        const missing = GLib.build_filenamev([directory, 'missing']);
+        expectError(S3_ERROR, S3dlio.Error.NO_SUCH_KEY,
+            () => client.get_to_file(uri('s3://bucket/file/missing'), missing, null));
+        assert(!GLib.file_test(missing, GLib.FileTest.EXISTS), 'a failed download left a file');
+    } finally {
+        removeTree(directory);
+    }
+}));
+
+// Sends @request, signed or not, with a plain Soup.Session: the headers
+// are exactly the request's (Soup sets Host from the URL).
+function sendRequest(request) {
+    const session = new Soup.Session({timeout: 10});
+    const message = Soup.Message.new(request.get_method(), request.to_uri_string());
+    const headers = message.get_request_headers();
+    for (const name of request.get_header_names())
+        headers.replace(name, request.get_header(name));
+    const body = session.send_and_read(message, null);
+    return {status: message.get_status(), body: new TextDecoder().decode(body.toArray())};
+}
+
+test('sign_request', () => {
+    // "Example: GET Object" from the S3 API Reference
+    // (sig-v4-header-based-auth), the vector test-gi-foundation.py uses.
+    const example = S3dlio.Credentials.new('AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', null);
+    const exampleSigner = S3dlio.Signer.new(example, 'us-east-1');
+    const exampleRequest = S3dlio.Request.new('GET', 'examplebucket.s3.amazonaws.com', '/test.txt');
+    exampleRequest.set_header('Range', 'bytes=0-9');
+    assert(exampleSigner.sign(exampleRequest, GLib.DateTime.new_utc(2013, 5, 24, 0, 0, 0)), 'sign');
+    assertEqual(exampleRequest.get_header('Authorization'),
+        'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, ' +
+        'SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, ' +
+        'Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41', 'Authorization');
+    assertEqual(exampleRequest.get_header('X-Amz-Date'), '20130524T000000Z', 'X-Amz-Date');
+    assertEqual(exampleRequest.get_header('x-amz-content-sha256'), S3dlio.EMPTY_PAYLOAD_SHA256, 'payload hash');
+
+    withLoopback({}, lb => {
+        lb.put('signed/a b+c.txt', text('signed from GJS'));
+        const signer = S3dlio.Signer.new(lb.credentials, 'us-east-1');
+        assertEqual(signer.get_region(), 'us-east-1', 'region');
+
+        // Signed now, sent with Soup: the server checks the signature.
+        const request = lb.endpoint.new_request('GET', 'bucket', 'signed/a b+c.txt');
+        assert(signer.sign(request, null), 'sign');
+        const authorization = request.get_header('Authorization');
+        const shape = new RegExp(`^AWS4-HMAC-SHA256 Credential=${ACCESS_KEY}/\\d{8}/us-east-1/s3/aws4_request, ` +
+            'SignedHeaders=(?:[a-z0-9-]+;)*host(?:;[a-z0-9-]+)*, Signature=[0-9a-f]{64}$');
+        assert(shape.test(authorization), `Authorization: ${authorization}`);
+        assert(!authorization.includes(SECRET_KEY), 'the secret key appears in the Authorization header');
+        let reply = sendRequest(request);
+        assertEqual(reply.status, 200, `status (${reply.body})`);
+        assertEqual(reply.body, 'signed from GJS', 'body');
+
+        // The same request with a different signature is refused.
+        const last = authorization.slice(-1) === '0' ? '1' : '0';
+        request.set_header('Authorization', authorization.slice(0, -1) + last);
+        reply = sendRequest(request);
+        assertEqual(reply.status, 403, 'status of a tampered request');
+        assert(reply.body.includes('SignatureDoesNotMatch'), reply.body);
+    });
+});
 
 test('list_with_paging', () => withLoopback({pageSize: 4}, lb => {
     const keys = [];
