@@ -581,7 +581,7 @@ s3dlio_uri_append (S3dlioUri   *self,
  * whatever the store.
  *
  * Returns: (transfer full): a new #S3dlioUri, or %NULL with @error set if
- *   @key is not a valid key (for `file://`, an absolute path)
+ *   @key is not a valid key (for `file://`, an absolute path in UTF-8)
  */
 S3dlioUri *
 s3dlio_uri_with_key (S3dlioUri   *self,
@@ -594,6 +594,17 @@ s3dlio_uri_with_key (S3dlioUri   *self,
   if (self->scheme == S3DLIO_URI_SCHEME_S3)
     return uri_new_s3 (self->bucket, key, TRUE, error);
 
+  /* A URI is text, and s3dlio_uri_parse() of its string must give it back
+   * (which refuses bytes that are not UTF-8), so a file name that is not
+   * UTF-8 has no URI. */
+  if (!g_utf8_validate (key, -1, NULL))
+    {
+      g_autofree char *shown = g_utf8_make_valid (key, -1);
+
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,
+                   _("“%s” is not the key of a file: it is not valid UTF-8"), shown);
+      return NULL;
+    }
   if (!g_path_is_absolute (key))
     {
       g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI,

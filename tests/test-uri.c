@@ -292,6 +292,21 @@ test_with_key (void)
   g_assert_null (uri);
   g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
   g_assert_nonnull (strstr (error->message, "relative/f.txt"));
+  g_clear_error (&error);
+
+  /* A file name that is not UTF-8 has no URI (its string would not parse
+   * back), and the message stays UTF-8, absolute path or not. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *not_utf8 = i == 0 ? "/data/\xff.bin" : "\xff.bin";
+
+      uri = s3dlio_uri_with_key (dir, not_utf8, &error);
+      g_assert_null (uri);
+      g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_INVALID_URI);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_nonnull (strstr (error->message, "UTF-8"));
+      g_clear_error (&error);
+    }
 }
 
 static void
