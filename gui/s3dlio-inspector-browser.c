@@ -2,15 +2,19 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * A GtkColumnView over an S3dlioObjectList listed with the delimiter "/",
- * so common prefixes are folders. The list fills page by page: the view
- * shows the first page as soon as it arrives, and the status line counts
- * pages as the rest come in.
+ * A GtkColumnView over a listing of the S3dlioObjectStore, with the
+ * delimiter "/", so common prefixes are folders. The listing fills page by
+ * page: the view shows the first page as soon as it arrives, and the
+ * status line counts pages as the rest come in.
  *
- *   S3dlioObjectList → GtkFilterListModel (name filter)
- *                    → GtkSortListModel (folders first, then the column
- *                      the user sorts by; S3's key order until then)
- *                    → GtkSingleSelection → GtkColumnView
+ * Objects are listed through the store interface, never the client's own
+ * listing API; only the buckets (ListBuckets), which are S3's alone and
+ * not part of the interface, are asked of the S3dlioClient.
+ *
+ *   listing → GtkFilterListModel (name filter)
+ *           → GtkSortListModel (folders first, then the column the user
+ *             sorts by; S3's key order until then)
+ *           → GtkSingleSelection → GtkColumnView
  */
 #define G_LOG_DOMAIN "s3dlio-inspector"
 
@@ -31,7 +35,8 @@ struct _S3dlioInspectorBrowser
   S3dlioClient       *client;
   char               *bucket;
   char               *prefix;
-  S3dlioObjectList   *list;
+  GListModel         *list;             /* from s3dlio_object_store_list() */
+  GCancellable       *list_cancellable;
   GListModel         *buckets;
   GCancellable       *buckets_cancellable;
   char               *pending_bucket;   /* to open once the bucket list arrives */
@@ -141,13 +146,44 @@ unix_time_for_date (gpointer   unused,
 /* }}} */
 /* {{{ Status */
 
+/* A listing's state, read through the properties every listing of an
+ * S3dlioObjectStore has (see s3dlio_object_store_list()). */
+static gboolean
+list_get_loading (GListModel *list)
+{
+  gboolean loading = FALSE;
+
+  g_object_get (list, "loading", &loading, NULL);
+  return loading;
+}
+
+static GError *
+list_dup_error (GListModel *list)
+{
+  GError *error = NULL;
+
+  g_object_get (list, "error", &error, NULL);
+  return error;
+}
+
+/* An s3:// listing (an S3dlioObjectList) also counts the pages it got. */
+static guint
+list_get_n_pages (GListModel *list)
+{
+  guint n_pages = 0;
+
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (list), "n-pages") != NULL)
+    g_object_get (list, "n-pages", &n_pages, NULL);
+  return n_pages;
+}
+
 static void
 update_status (S3dlioInspectorBrowser *self)
 {
   g_autofree char *items = NULL;
   g_autofree char *pages = NULL;
   g_autofree char *text = NULL;
-  const GError *error = NULL;
+  g_autoptr(GError) error = NULL;
   gboolean loading = FALSE;
   guint n_items = 0, n_shown, n_pages = 0;
 
@@ -165,11 +201,11 @@ update_status (S3dlioInspectorBrowser *self)
       return;
     }
 
-  loading = s3dlio_object_list_get_loading (self->list);
-  error = s3dlio_object_list_get_error (self->list);
-  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  loading = list_get_loading (self->list);
+  error = list_dup_error (self->list);
+  n_items = g_list_model_get_n_items (self->list);
   n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
-  n_pages = s3dlio_object_list_get_n_pages (self->list);
+  n_pages = list_get_n_pages (self->list);
 
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), loading);
   if (loading)
@@ -211,7 +247,7 @@ update_status (S3dlioInspectorBrowser *self)
 }
 
 static void
-list_notify_cb (S3dlioObjectList       *list,
+list_notify_cb (GListModel             *list,
                 GParamSpec             *pspec,
                 S3dlioInspectorBrowser *self)
 {
@@ -225,16 +261,26 @@ static void bucket_selected_cb (S3dlioInspectorBrowser *self,
                                 GParamSpec             *pspec,
                                 GtkDropDown            *drop_down);
 
+/* Stops the listing shown, if any, and lets it go. */
 static void
-set_list (S3dlioInspectorBrowser *self,
-          S3dlioObjectList       *list)
+drop_list (S3dlioInspectorBrowser *self)
 {
   if (self->list != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->list, self);
-      s3dlio_object_list_cancel (self->list);
-    }
+    g_signal_handlers_disconnect_by_data (self->list, self);
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_clear_object (&self->list);
+}
+
+/* Shows @list, which loads until @cancellable fires. */
+static void
+set_list (S3dlioInspectorBrowser *self,
+          GListModel             *list,
+          GCancellable           *cancellable)
+{
+  drop_list (self);
   g_set_object (&self->list, list);
+  g_set_object (&self->list_cancellable, cancellable);
   if (list != NULL)
     {
       g_signal_connect (list, "notify::loading", G_CALLBACK (list_notify_cb), self);
@@ -242,7 +288,7 @@ set_list (S3dlioInspectorBrowser *self,
       g_signal_connect (list, "notify::error", G_CALLBACK (list_notify_cb), self);
     }
 
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (list));
+  gtk_filter_list_model_set_model (self->filter_model, list);
   update_status (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST]);
 }
@@ -281,7 +327,8 @@ s3dlio_inspector_browser_open (S3dlioInspectorBrowser *self,
                                const char             *prefix)
 {
   g_autoptr(S3dlioUri) uri = NULL;
-  g_autoptr(S3dlioObjectList) list = NULL;
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (S3DLIO_INSPECTOR_IS_BROWSER (self));
@@ -306,15 +353,16 @@ s3dlio_inspector_browser_open (S3dlioInspectorBrowser *self,
   uri = s3dlio_uri_new_s3 (bucket, prefix, &error);
   if (uri == NULL)
     {
-      set_list (self, NULL);
+      set_list (self, NULL, NULL);
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->list_stack, "error");
       return;
     }
 
-  list = s3dlio_object_list_new (self->client, uri, "/");
-  set_list (self, list);
-  s3dlio_object_list_load_async (list, NULL, NULL, NULL);
+  /* The listing starts loading at once, page by page. */
+  cancellable = g_cancellable_new ();
+  list = s3dlio_object_store_list (S3DLIO_OBJECT_STORE (self->client), uri, "/", cancellable);
+  set_list (self, list, cancellable);
 }
 
 void
@@ -444,6 +492,7 @@ buckets_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *bucket = NULL;
 
+  /* ListBuckets is S3's alone: the client's, not the store interface's. */
   buckets = s3dlio_client_list_buckets_finish (S3DLIO_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -501,7 +550,9 @@ buckets_cb (GObject      *source,
  * @client: (nullable): the client to list with
  * @bucket: (nullable): the bucket to open, or %NULL for the first one
  *
- * Lists the buckets of @client, then opens @bucket.
+ * Lists the buckets of @client, then opens @bucket. The buckets are the
+ * client's to list (S3 only, not part of S3dlioObjectStore); objects are
+ * listed through the client as an S3dlioObjectStore.
  */
 void
 s3dlio_inspector_browser_set_client (S3dlioInspectorBrowser *self,
@@ -513,7 +564,7 @@ s3dlio_inspector_browser_set_client (S3dlioInspectorBrowser *self,
 
   g_cancellable_cancel (self->buckets_cancellable);
   g_clear_object (&self->buckets_cancellable);
-  set_list (self, NULL);
+  set_list (self, NULL, NULL);
   g_clear_object (&self->buckets);
   g_clear_pointer (&self->bucket, g_free);
   g_clear_pointer (&self->prefix, g_free);
@@ -661,12 +712,7 @@ s3dlio_inspector_browser_dispose (GObject *object)
 
   g_cancellable_cancel (self->buckets_cancellable);
   g_clear_object (&self->buckets_cancellable);
-  if (self->list != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->list, self);
-      s3dlio_object_list_cancel (self->list);
-    }
-  g_clear_object (&self->list);
+  drop_list (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), S3DLIO_INSPECTOR_TYPE_BROWSER);
 
@@ -741,7 +787,7 @@ s3dlio_inspector_browser_class_init (S3dlioInspectorBrowserClass *klass)
     g_param_spec_string ("prefix", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_LIST] =
-    g_param_spec_object ("list", NULL, NULL, S3DLIO_TYPE_OBJECT_LIST,
+    g_param_spec_object ("list", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_SELECTED_ITEM] =
     g_param_spec_object ("selected-item", NULL, NULL, S3DLIO_TYPE_OBJECT_INFO,
@@ -849,7 +895,8 @@ s3dlio_inspector_browser_get_prefix (S3dlioInspectorBrowser *self)
   return self->prefix;
 }
 
-S3dlioObjectList *
+/* The listing as the store gave it: for s3://, an S3dlioObjectList. */
+GListModel *
 s3dlio_inspector_browser_get_list (S3dlioInspectorBrowser *self)
 {
   g_return_val_if_fail (S3DLIO_INSPECTOR_IS_BROWSER (self), NULL);

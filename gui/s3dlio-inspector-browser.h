@@ -25,7 +25,7 @@ const char       *s3dlio_inspector_browser_get_prefix        (S3dlioInspectorBro
 void              s3dlio_inspector_browser_go_up             (S3dlioInspectorBrowser *self);
 void              s3dlio_inspector_browser_reload            (S3dlioInspectorBrowser *self);
 void              s3dlio_inspector_browser_focus_filter      (S3dlioInspectorBrowser *self);
-S3dlioObjectList *s3dlio_inspector_browser_get_list          (S3dlioInspectorBrowser *self);
+GListModel       *s3dlio_inspector_browser_get_list          (S3dlioInspectorBrowser *self);
 GListModel       *s3dlio_inspector_browser_get_model         (S3dlioInspectorBrowser *self);
 GListModel       *s3dlio_inspector_browser_get_buckets       (S3dlioInspectorBrowser *self);
 GtkColumnView    *s3dlio_inspector_browser_get_column_view   (S3dlioInspectorBrowser *self);

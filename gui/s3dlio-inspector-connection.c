@@ -296,6 +296,23 @@ s3dlio_inspector_connection_get_client (S3dlioInspectorConnection *self)
   return self->client;
 }
 
+/**
+ * s3dlio_inspector_connection_get_store:
+ * @self: a connection
+ *
+ * Gets the client as the `s3://` S3dlioObjectStore. Listing, stat and
+ * downloads go through it; the client itself is only for what S3 alone
+ * has (buckets) and for its config and endpoint.
+ *
+ * Returns: (transfer none): the store
+ */
+S3dlioObjectStore *
+s3dlio_inspector_connection_get_store (S3dlioInspectorConnection *self)
+{
+  g_return_val_if_fail (S3DLIO_INSPECTOR_IS_CONNECTION (self), NULL);
+  return S3DLIO_OBJECT_STORE (self->client);
+}
+
 S3dlioServer *
 s3dlio_inspector_connection_get_server (S3dlioInspectorConnection *self)
 {

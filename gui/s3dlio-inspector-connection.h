@@ -40,6 +40,7 @@ S3dlioInspectorConnection *s3dlio_inspector_connection_new_demo_finish  (GAsyncR
                                                                           GError                         **error);
 
 S3dlioClient              *s3dlio_inspector_connection_get_client       (S3dlioInspectorConnection       *self);
+S3dlioObjectStore         *s3dlio_inspector_connection_get_store        (S3dlioInspectorConnection       *self);
 S3dlioServer              *s3dlio_inspector_connection_get_server       (S3dlioInspectorConnection       *self);
 const char                *s3dlio_inspector_connection_get_title        (S3dlioInspectorConnection       *self);
 const char                *s3dlio_inspector_connection_get_default_bucket (S3dlioInspectorConnection     *self);

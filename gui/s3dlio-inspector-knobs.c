@@ -241,7 +241,10 @@ s3dlio_inspector_knobs_reset (S3dlioConfig *config,
   if (fresh == NULL)
     fresh = s3dlio_config_new ();
 
-  g_signal_handlers_block_by_func (config, config_notify_cb, settings);
+  /* Whatever GSettings object the config writes to (the application's
+   * may not be @settings, only the same schema and path): the values the
+   * config gets back are not the user's, and must not be stored as such. */
+  g_signal_handlers_block_matched (config, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, config_notify_cb, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (knobs); i++)
     {
       g_autoptr(GVariant) value = property_to_variant (fresh, knobs[i].property);
@@ -249,5 +252,5 @@ s3dlio_inspector_knobs_reset (S3dlioConfig *config,
       g_settings_reset (settings, knobs[i].property);
       property_from_variant (config, knobs[i].property, value);
     }
-  g_signal_handlers_unblock_by_func (config, config_notify_cb, settings);
+  g_signal_handlers_unblock_matched (config, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, config_notify_cb, NULL);
 }

@@ -5,6 +5,8 @@
  * The listing gives a key, a size, a date, an ETag and a storage class; the
  * content type and the user metadata (x-amz-meta-*) need a HEAD request,
  * sent when an object is selected and cancelled when the selection moves.
+ * The HEAD is the stat of the S3dlioObjectStore: the pane knows the store,
+ * not the backend behind it.
  */
 #define G_LOG_DOMAIN "s3dlio-inspector"
 
@@ -17,21 +19,21 @@
 
 struct _S3dlioInspectorObjectDetails
 {
-  GtkWidget         parent_instance;
+  GtkWidget          parent_instance;
 
-  S3dlioClient     *client;
-  S3dlioUri        *uri;
-  S3dlioObjectInfo *info;
-  GCancellable     *cancellable;
-  guint             n_rows;
+  S3dlioObjectStore *store;
+  S3dlioUri         *uri;
+  S3dlioObjectInfo  *info;
+  GCancellable      *cancellable;
+  guint              n_rows;
 
   /* Template widgets */
-  GtkStack         *stack;
-  GtkImage         *icon;
-  GtkLabel         *name_label;
-  GtkGrid          *grid;
-  GtkSpinner       *spinner;
-  GtkListBox       *metadata_list;
+  GtkStack          *stack;
+  GtkImage          *icon;
+  GtkLabel          *name_label;
+  GtkGrid           *grid;
+  GtkSpinner        *spinner;
+  GtkListBox        *metadata_list;
 };
 
 G_DEFINE_FINAL_TYPE (S3dlioInspectorObjectDetails, s3dlio_inspector_object_details, GTK_TYPE_WIDGET)
@@ -202,7 +204,7 @@ stat_cb (GObject      *source,
   g_autoptr(S3dlioObjectInfo) head = NULL;
   g_autoptr(GError) error = NULL;
 
-  head = s3dlio_client_stat_finish (S3DLIO_CLIENT (source), result, &error);
+  head = s3dlio_object_store_stat_finish (S3DLIO_OBJECT_STORE (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -230,7 +232,7 @@ s3dlio_inspector_object_details_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), S3DLIO_INSPECTOR_TYPE_OBJECT_DETAILS);
-  g_clear_object (&self->client);
+  g_clear_object (&self->store);
   g_clear_object (&self->uri);
   g_clear_object (&self->info);
 
@@ -296,14 +298,21 @@ s3dlio_inspector_object_details_init (S3dlioInspectorObjectDetails *self)
   no_hyphens (self->name_label);
 }
 
+/**
+ * s3dlio_inspector_object_details_set_store:
+ * @self: the details pane
+ * @store: (nullable): the store to ask for the details the listing lacks
+ *
+ * Sets where the HEAD (the store's stat) goes; the object shown is cleared.
+ */
 void
-s3dlio_inspector_object_details_set_client (S3dlioInspectorObjectDetails *self,
-                                            S3dlioClient                 *client)
+s3dlio_inspector_object_details_set_store (S3dlioInspectorObjectDetails *self,
+                                           S3dlioObjectStore            *store)
 {
   g_return_if_fail (S3DLIO_INSPECTOR_IS_OBJECT_DETAILS (self));
-  g_return_if_fail (client == NULL || S3DLIO_IS_CLIENT (client));
+  g_return_if_fail (store == NULL || S3DLIO_IS_OBJECT_STORE (store));
 
-  if (g_set_object (&self->client, client))
+  if (g_set_object (&self->store, store))
     s3dlio_inspector_object_details_set_object (self, NULL, NULL);
 }
 
@@ -344,11 +353,11 @@ s3dlio_inspector_object_details_set_object (S3dlioInspectorObjectDetails *self,
   show (self, info, NULL);
   gtk_stack_set_visible_child_name (self->stack, "details");
 
-  if (self->client != NULL && !s3dlio_object_info_get_is_prefix (info))
+  if (self->store != NULL && !s3dlio_object_info_get_is_prefix (info))
     {
       self->cancellable = g_cancellable_new ();
       set_loading (self, TRUE);
-      s3dlio_client_stat_async (self->client, uri, self->cancellable, stat_cb, g_object_ref (self));
+      s3dlio_object_store_stat_async (self->store, uri, self->cancellable, stat_cb, g_object_ref (self));
     }
 }
 

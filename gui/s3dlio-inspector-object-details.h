@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (S3dlioInspectorObjectDetails, s3dlio_inspector_object_details,
                       S3DLIO_INSPECTOR, OBJECT_DETAILS, GtkWidget)
 
-void              s3dlio_inspector_object_details_set_client (S3dlioInspectorObjectDetails *self,
-                                                              S3dlioClient                 *client);
+void              s3dlio_inspector_object_details_set_store  (S3dlioInspectorObjectDetails *self,
+                                                              S3dlioObjectStore            *store);
 void              s3dlio_inspector_object_details_set_object (S3dlioInspectorObjectDetails *self,
                                                               S3dlioUri                    *uri,
                                                               S3dlioObjectInfo             *info);

@@ -6,7 +6,9 @@
  * to each value in turn (parts in flight, or part size), and records how
  * long each took. It runs on a client of its own, with a copy of the
  * inspector's config, so the knobs the user set stay as they are, and one
- * download at a time, so runs do not compete.
+ * download at a time, so runs do not compete. The client is made from the
+ * S3 endpoint and credentials (the knobs are the S3 engine's); the
+ * downloads go through it as an S3dlioObjectStore.
  */
 #define G_LOG_DOMAIN "s3dlio-inspector"
 
@@ -276,7 +278,7 @@ download_cb (GObject      *source,
   GError *error = NULL;
   double seconds;
 
-  if (!s3dlio_client_download_finish (S3DLIO_CLIENT (source), result, &error))
+  if (!s3dlio_object_store_download_finish (S3DLIO_OBJECT_STORE (source), result, &error))
     {
       finish (task, error);
       return;
@@ -316,7 +318,8 @@ run_next (GTask *task)
   transfer = s3dlio_transfer_new (self->uri);
   /* The transfer is dropped with the task: its bytes do not pile up. */
   g_object_set_data_full (G_OBJECT (task), "transfer", g_object_ref (transfer), g_object_unref);
-  s3dlio_client_download_async (self->client, transfer, g_task_get_cancellable (task), download_cb, task);
+  s3dlio_object_store_download_async (S3DLIO_OBJECT_STORE (self->client), transfer,
+                                      g_task_get_cancellable (task), download_cb, task);
 }
 
 /**

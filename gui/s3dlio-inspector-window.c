@@ -147,7 +147,7 @@ download_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  s3dlio_client_download_finish (S3DLIO_CLIENT (source), result, &error);
+  s3dlio_object_store_download_finish (S3DLIO_OBJECT_STORE (source), result, &error);
 
   /* Cancelled or replaced: the window has moved on already. */
   if (self == NULL)
@@ -218,8 +218,8 @@ s3dlio_inspector_window_fetch (S3dlioInspectorWindow *self,
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 
-  s3dlio_client_download_async (s3dlio_inspector_connection_get_client (self->connection),
-                                fetch->transfer, fetch->cancellable, download_cb, fetch);
+  s3dlio_object_store_download_async (s3dlio_inspector_connection_get_store (self->connection),
+                                      fetch->transfer, fetch->cancellable, download_cb, fetch);
 }
 
 /* Cancelling is immediate for the user: the window lets go of the fetch at
@@ -326,6 +326,7 @@ s3dlio_inspector_window_set_connection (S3dlioInspectorWindow     *self,
                                         S3dlioInspectorConnection *connection)
 {
   S3dlioClient *client;
+  S3dlioObjectStore *store;
 
   g_return_if_fail (S3DLIO_INSPECTOR_IS_WINDOW (self));
   g_return_if_fail (connection == NULL || S3DLIO_INSPECTOR_IS_CONNECTION (connection));
@@ -338,8 +339,11 @@ s3dlio_inspector_window_set_connection (S3dlioInspectorWindow     *self,
   if (!g_set_object (&self->connection, connection))
     return;
 
+  /* The browser needs the client for the buckets, which only S3 has;
+   * everything done to objects goes through the store. */
   client = connection ? s3dlio_inspector_connection_get_client (connection) : NULL;
-  s3dlio_inspector_object_details_set_client (self->details, client);
+  store = connection ? s3dlio_inspector_connection_get_store (connection) : NULL;
+  s3dlio_inspector_object_details_set_store (self->details, store);
   s3dlio_inspector_transfer_panel_set_transfer (self->transfer_panel, NULL, NULL);
   s3dlio_inspector_browser_set_client (self->browser, client,
                                        connection ? s3dlio_inspector_connection_get_default_bucket (connection) : NULL);

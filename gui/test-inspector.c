@@ -6,10 +6,13 @@
  * gui/meson.build): browses a listing of several pages, sorts it by its
  * columns, shows an object's details and metadata, fetches a 64 MiB object
  * and reads the totals, changes knobs and sees the next fetch follow them,
- * sees a throttled part retried on the map, cancels, saves an object to a
- * file, runs a sweep and exports it, and starts a second instance with
- * --demo. Screenshots and exports land in the build directory. Every wait
- * is bounded.
+ * sets every knob through its editor and sees it stored, loaded back at
+ * start and beaten by the environment, sees a throttled part retried on
+ * the map and parts waiting beside parts in flight, checks the shortcuts,
+ * cancels, saves an object to a file, runs a sweep and exports it, starts
+ * a second instance with --demo, and reopens a window at the size saved.
+ * Screenshots and exports land in the build directory. Every wait is
+ * bounded.
  */
 #define G_LOG_DOMAIN "s3dlio-inspector-test"
 
@@ -19,6 +22,9 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+/* For a settings backend of the test's own (g_memory_settings_backend_new). */
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <json-glib/json-glib.h>
 
 #include "s3dlio-inspector-application.h"
@@ -74,6 +80,26 @@ static S3dlioInspectorBrowser *
 browser (void)
 {
   return s3dlio_inspector_window_get_browser (window);
+}
+
+/* The listing a browser shows, as the store gave it: for s3:// the paged
+ * S3dlioObjectList; NULL before any. */
+static S3dlioObjectList *
+object_list_of (S3dlioInspectorBrowser *some_browser)
+{
+  GListModel *list = s3dlio_inspector_browser_get_list (some_browser);
+
+  g_assert_true (list == NULL || S3DLIO_IS_OBJECT_LIST (list));
+  return (S3dlioObjectList *) list;
+}
+
+/* A listing is shown, and all of it arrived. */
+static gboolean
+listed (S3dlioInspectorBrowser *some_browser)
+{
+  S3dlioObjectList *list = object_list_of (some_browser);
+
+  return list != NULL && s3dlio_object_list_get_complete (list);
 }
 
 static S3dlioInspectorTransferMap *
@@ -133,6 +159,19 @@ total_gbps (S3dlioInspectorTotal which)
   g_error ("Not a rate: “%s”", text);
 }
 
+/* A duration as the totals show it, such as "0.123 s", in seconds. */
+static double
+total_seconds (S3dlioInspectorTotal which)
+{
+  const char *text = total (which);
+  char *end = NULL;
+  double value = g_ascii_strtod (text, &end);
+
+  if (end == text || !g_str_equal (end, " s"))
+    g_error ("Not a duration in seconds: “%s”", text);
+  return value;
+}
+
 /* The names the view shows, in its order, such as "logs/ README.txt". */
 static char *
 shown_names (void)
@@ -156,8 +195,7 @@ static void
 open_and_wait (const char *prefix)
 {
   s3dlio_inspector_browser_open (browser (), S3DLIO_INSPECTOR_DEMO_BUCKET, prefix);
-  WAIT_FOR (s3dlio_inspector_browser_get_list (browser ()) != NULL &&
-            s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 20);
+  WAIT_FOR (listed (browser ()), 20);
 }
 
 static void
@@ -243,7 +281,7 @@ items_changed_cb (GListModel *model,
                   guint       added,
                   FirstShow  *first)
 {
-  S3dlioObjectList *list = s3dlio_inspector_browser_get_list (browser ());
+  S3dlioObjectList *list = object_list_of (browser ());
 
   if (first->shown || g_list_model_get_n_items (model) == 0 || list == NULL)
     return;
@@ -269,8 +307,7 @@ test_browse (void)
   g_assert_nonnull (s3dlio_inspector_connection_get_server (s3dlio_inspector_window_get_connection (window)));
 
   /* The demo bucket opens by itself, folders first. */
-  WAIT_FOR (s3dlio_inspector_browser_get_list (browser ()) != NULL &&
-            s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 20);
+  WAIT_FOR (listed (browser ()), 20);
   g_assert_cmpstr (s3dlio_inspector_browser_get_bucket (browser ()), ==, S3DLIO_INSPECTOR_DEMO_BUCKET);
   model = s3dlio_inspector_browser_get_model (browser ());
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
@@ -282,7 +319,8 @@ test_browse (void)
   /* The shards take many pages: the first shows while the rest load. */
   handler = g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &first);
   s3dlio_inspector_browser_open (browser (), S3DLIO_INSPECTOR_DEMO_BUCKET, "shards/");
-  list = s3dlio_inspector_browser_get_list (browser ());
+  list = object_list_of (browser ());
+  g_assert_nonnull (list);
   WAIT_FOR (s3dlio_object_list_get_complete (list), 30);
   g_signal_handler_disconnect (model, handler);
 
@@ -353,6 +391,7 @@ test_fetch (void)
   g_assert_cmpuint (total_count (S3DLIO_INSPECTOR_TOTAL_REQUESTS), ==, 8);
   g_assert_cmpuint (total_count (S3DLIO_INSPECTOR_TOTAL_RETRIES), ==, 0);
   g_assert_cmpfloat (total_gbps (S3DLIO_INSPECTOR_TOTAL_AVERAGE), >, 0);
+  g_assert_cmpfloat (total_seconds (S3DLIO_INSPECTOR_TOTAL_ELAPSED), >, 0);
   g_assert_cmpstr (total (S3DLIO_INSPECTOR_TOTAL_PARTS), ==, "8 of 8, 0 in flight");
 }
 
@@ -400,6 +439,97 @@ test_retry (void)
 }
 
 typedef struct {
+  guint n_updates;
+  guint n_both;          /* updates with parts both waiting and in flight */
+  guint most_in_flight;
+} MapWatch;
+
+static void
+map_updated_cb (S3dlioInspectorTransferPanel *panel,
+                S3dlioTransfer               *transfer,
+                MapWatch                     *watch)
+{
+  S3dlioInspectorTransferMap *map = s3dlio_inspector_transfer_panel_get_map (panel);
+  guint pending = s3dlio_inspector_transfer_map_count (map, S3DLIO_PART_STATE_PENDING);
+  guint in_flight = s3dlio_inspector_transfer_map_count (map, S3DLIO_PART_STATE_IN_FLIGHT);
+
+  watch->n_updates++;
+  watch->most_in_flight = MAX (watch->most_in_flight, in_flight);
+  if (pending > 0 && in_flight > 0)
+    watch->n_both++;
+}
+
+/* While a fetch runs, the map shows parts waiting their turn beside parts
+ * under way: 16 parts, 4 at a time, each answered 40 ms late. */
+static void
+test_map_progress (void)
+{
+  S3dlioInspectorTransferPanel *panel = s3dlio_inspector_window_get_transfer_panel (window);
+  g_autoptr(S3dlioServerFault) fault = s3dlio_server_fault_new (S3DLIO_FAULT_KIND_DELAY);
+  MapWatch watch = { 0, 0, 0 };
+  gulong handler;
+
+  select_big_object ();
+  set_knob ("part-size", 4 * MIB);
+  set_knob ("max-inflight", 4);
+  s3dlio_server_fault_set_key_pattern (fault, BIG_KEY);
+  s3dlio_server_fault_set_only_ranged (fault, TRUE);
+  s3dlio_server_fault_set_stall_ms (fault, 40);
+  s3dlio_server_add_fault (demo_server (), fault);
+
+  handler = g_signal_connect (panel, "updated", G_CALLBACK (map_updated_cb), &watch);
+  fetch_and_wait ();
+  g_signal_handler_disconnect (panel, handler);
+  s3dlio_server_clear_faults (demo_server ());
+
+  g_test_message ("%u updates, %u with parts waiting and in flight, at most %u in flight",
+                  watch.n_updates, watch.n_both, watch.most_in_flight);
+  g_assert_cmpuint (s3dlio_server_fault_get_hits (fault), ==, 16);
+  g_assert_cmpuint (watch.n_both, >, 0);
+  g_assert_cmpuint (watch.most_in_flight, <=, 4);
+  g_assert_cmpuint (s3dlio_inspector_transfer_map_count (transfer_map (), S3DLIO_PART_STATE_DONE), ==, 16);
+
+  set_knob ("max-inflight", 64);
+  set_knob ("part-size", 8 * MIB);
+}
+
+/* The keyboard shortcuts of the main actions, each on an action that is
+ * there. */
+static void
+test_accels (void)
+{
+  static const struct {
+    const char *action;
+    const char *accel;
+  } expected[] = {
+    { "app.quit", "<Control>q" },
+    { "win.connect", "<Control>o" },
+    { "win.fetch", "<Control>g" },
+    { "win.save", "<Control>s" },
+    { "win.cancel", "Escape" },
+    { "win.sweep", "<Control>b" },
+    { "win.show-knobs", "F9" },
+    { "win.reload", "F5" },
+    { "win.reload", "<Control>r" },
+    { "win.go-up", "<Alt>Up" },
+    { "win.find", "<Control>f" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), expected[i].action);
+      const char *name = strchr (expected[i].action, '.') + 1;
+
+      g_test_message ("%s: %s", expected[i].action, expected[i].accel);
+      g_assert_true (g_strv_contains ((const char * const *) accels, expected[i].accel));
+      if (g_str_has_prefix (expected[i].action, "win."))
+        g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), name));
+      else
+        g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), name));
+    }
+}
+
+typedef struct {
   gboolean done;
   GError  *error;
 } Put;
@@ -442,7 +572,7 @@ test_details (void)
   shown_etag = s3dlio_inspector_format_etag (etag);
 
   s3dlio_inspector_browser_open (browser (), "scratch", "runs/");
-  WAIT_FOR (s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 10);
+  WAIT_FOR (listed (browser ()), 10);
   g_assert_true (s3dlio_inspector_browser_select_key (browser (), "runs/metrics.json"));
   g_assert_true (s3dlio_inspector_object_details_get_loading (details));
   WAIT_FOR (!s3dlio_inspector_object_details_get_loading (details), 10);
@@ -460,7 +590,7 @@ test_details (void)
 
   /* A folder has no size, no HEAD. */
   s3dlio_inspector_browser_open (browser (), "scratch", NULL);
-  WAIT_FOR (s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 10);
+  WAIT_FOR (listed (browser ()), 10);
   g_assert_true (s3dlio_inspector_browser_select_key (browser (), "runs/"));
   g_assert_false (s3dlio_inspector_object_details_get_loading (details));
   g_assert_null (s3dlio_inspector_object_details_get_field (details, "Size"));
@@ -566,6 +696,180 @@ test_knobs (void)
   g_clear_pointer (&stored, g_variant_unref);
   stored = g_settings_get_user_value (knob_settings, "part-size");
   g_assert_null (stored);
+}
+
+/* A knob's value as a number (a switch is 0 or 1), whatever its type. */
+static guint64
+knob_value (S3dlioConfig *some_config,
+            const char   *property)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (some_config), property);
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_nonnull (pspec);
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (G_OBJECT (some_config), property, &value);
+  if (G_VALUE_HOLDS_BOOLEAN (&value))
+    return g_value_get_boolean (&value);
+  if (G_VALUE_HOLDS_UINT (&value))
+    return g_value_get_uint (&value);
+  return g_value_get_uint64 (&value);
+}
+
+/* A stored knob (GSettings type b, u or t) as a number. */
+static guint64
+stored_value (GVariant *variant)
+{
+  if (g_variant_is_of_type (variant, G_VARIANT_TYPE_BOOLEAN))
+    return g_variant_get_boolean (variant);
+  if (g_variant_is_of_type (variant, G_VARIANT_TYPE_UINT32))
+    return g_variant_get_uint32 (variant);
+  g_assert_true (g_variant_is_of_type (variant, G_VARIANT_TYPE_UINT64));
+  return g_variant_get_uint64 (variant);
+}
+
+/* Another value the knob's editor offers: a step up, or down at the top. */
+static guint64
+another_value (const S3dlioInspectorKnob *knob,
+               GtkWidget                 *editor,
+               guint64                    current)
+{
+  GtkAdjustment *adjustment;
+  guint64 step = MAX (knob->step, 1);
+
+  if (knob->kind == S3DLIO_INSPECTOR_KNOB_SWITCH)
+    return !current;
+
+  adjustment = gtk_spin_button_get_adjustment (GTK_SPIN_BUTTON (editor));
+  if (current + step <= gtk_adjustment_get_upper (adjustment))
+    return current + step;
+  return current - step;
+}
+
+/* Every knob of the table, through its editor, as the user would: the
+ * config follows, and the value is stored for the next start. */
+static void
+test_knobs_each (void)
+{
+  S3dlioInspectorKnobsPanel *panel = s3dlio_inspector_window_get_knobs_panel (window);
+  g_autoptr(GSettings) knob_settings = g_settings_new (APP_ID ".Knobs");
+  const S3dlioInspectorKnob *knobs;
+  guint n_knobs;
+  g_autofree guint64 *start = NULL;
+
+  knobs = s3dlio_inspector_knobs_get_all (&n_knobs);
+  /* Connections per host, worker threads, retries, HEAD first, parts in
+   * flight, part size, threshold, single request and the rest. */
+  g_assert_cmpuint (n_knobs, >=, 8);
+  start = g_new0 (guint64, n_knobs);
+
+  for (guint i = 0; i < n_knobs; i++)
+    {
+      const char *property = knobs[i].property;
+      GtkWidget *editor = s3dlio_inspector_knobs_panel_get_editor (panel, property);
+      g_autoptr(GVariant) stored = NULL;
+      guint64 wanted;
+
+      g_test_message ("knob %s", property);
+      g_assert_nonnull (editor);
+      start[i] = knob_value (config (), property);
+      wanted = another_value (&knobs[i], editor, start[i]);
+      g_assert_cmpuint (wanted, !=, start[i]);
+
+      if (knobs[i].kind == S3DLIO_INSPECTOR_KNOB_SWITCH)
+        {
+          g_assert_true (GTK_IS_SWITCH (editor));
+          gtk_switch_set_active (GTK_SWITCH (editor), wanted);
+        }
+      else
+        {
+          g_assert_true (GTK_IS_SPIN_BUTTON (editor));
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), wanted);
+        }
+
+      g_assert_cmpuint (knob_value (config (), property), ==, wanted);
+      stored = g_settings_get_user_value (knob_settings, property);
+      g_assert_nonnull (stored);
+      g_assert_cmpuint (stored_value (stored), ==, wanted);
+    }
+
+  /* Reset forgets them all, and the config is as it started. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (panel), "knobs.reset", NULL));
+  for (guint i = 0; i < n_knobs; i++)
+    {
+      g_autoptr(GVariant) stored = g_settings_get_user_value (knob_settings, knobs[i].property);
+
+      g_assert_null (stored);
+      g_assert_cmpuint (knob_value (config (), knobs[i].property), ==, start[i]);
+    }
+}
+
+/* The values stored last time are the starting values, but for a knob the
+ * environment sets. */
+static void
+test_knobs_load (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) stored = g_settings_new_with_backend (APP_ID ".Knobs", backend);
+  const char *part_size_variable = s3dlio_config_get_environment_variable ("part-size");
+  g_autoptr(S3dlioConfig) loaded = NULL;
+  g_autoptr(S3dlioConfig) overridden = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (part_size_variable);
+  g_assert_null (g_getenv (part_size_variable));
+  g_settings_set_uint64 (stored, "part-size", 16 * MIB);
+  g_settings_set_uint (stored, "max-inflight", 7);
+  g_settings_set_boolean (stored, "head-first", TRUE);
+  /* S3DLIO_MAX_RETRIES=5 (see main()) beats this one. */
+  g_settings_set_uint (stored, "max-retries", 9);
+
+  loaded = s3dlio_inspector_knobs_load (stored, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_config_get_part_size (loaded), ==, 16 * MIB);
+  g_assert_cmpuint (s3dlio_config_get_max_inflight (loaded), ==, 7);
+  g_assert_true (s3dlio_config_get_head_first (loaded));
+  g_assert_cmpuint (s3dlio_config_get_max_retries (loaded), ==, 5);
+
+  g_setenv (part_size_variable, "4M", TRUE);
+  overridden = s3dlio_inspector_knobs_load (stored, &error);
+  g_unsetenv (part_size_variable);
+  g_assert_no_error (error);
+  g_assert_cmpuint (s3dlio_config_get_part_size (overridden), ==, 4 * MIB);
+  g_assert_cmpuint (s3dlio_config_get_max_inflight (overridden), ==, 7);
+}
+
+/* The row of a knob the environment set says so, and only that one. */
+static void
+test_knobs_environment (void)
+{
+  S3dlioInspectorKnobsPanel *panel = s3dlio_inspector_window_get_knobs_panel (window);
+  const S3dlioInspectorKnob *knobs;
+  guint n_knobs;
+  guint n_from_environment = 0;
+
+  knobs = s3dlio_inspector_knobs_get_all (&n_knobs);
+  for (guint i = 0; i < n_knobs; i++)
+    {
+      GtkWidget *editor = s3dlio_inspector_knobs_panel_get_editor (panel, knobs[i].property);
+      GtkWidget *row = gtk_widget_get_ancestor (editor, ADW_TYPE_ACTION_ROW);
+      const char *subtitle;
+
+      g_assert_nonnull (row);
+      subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+      if (g_str_equal (knobs[i].property, "max-retries"))
+        {
+          g_assert_cmpstr (subtitle, ==, "Started from S3DLIO_MAX_RETRIES=5");
+          g_assert_true (gtk_widget_has_css_class (row, "from-environment"));
+        }
+      else
+        {
+          g_assert_cmpstr (subtitle, ==, knobs[i].description);
+          g_assert_false (gtk_widget_has_css_class (row, "from-environment"));
+        }
+      n_from_environment += gtk_widget_has_css_class (row, "from-environment");
+    }
+  g_assert_cmpuint (n_from_environment, ==, 1);
 }
 
 typedef struct {
@@ -899,8 +1203,7 @@ test_connect_dialog (void)
   g_assert_null (s3dlio_inspector_connection_get_server (s3dlio_inspector_window_get_connection (window)));
 
   /* ListBuckets went through, signed: the only bucket opens. */
-  WAIT_FOR (s3dlio_inspector_browser_get_list (browser ()) != NULL &&
-            s3dlio_object_list_get_complete (s3dlio_inspector_browser_get_list (browser ())), 10);
+  WAIT_FOR (listed (browser ()), 10);
   g_assert_cmpstr (s3dlio_inspector_browser_get_bucket (browser ()), ==, "elsewhere");
 
   g_unsetenv ("AWS_ACCESS_KEY_ID");
@@ -920,10 +1223,8 @@ typedef struct {
 static gboolean
 demo_listed (S3dlioInspectorWindow *demo_window)
 {
-  S3dlioObjectList *list = s3dlio_inspector_browser_get_list (s3dlio_inspector_window_get_browser (demo_window));
-
   return s3dlio_inspector_window_get_connection (demo_window) != NULL &&
-         list != NULL && s3dlio_object_list_get_complete (list);
+         listed (s3dlio_inspector_window_get_browser (demo_window));
 }
 
 static gboolean
@@ -1003,6 +1304,8 @@ test_window_state (void)
 {
   GSettings *settings = s3dlio_inspector_application_get_settings (app);
   g_autoptr(S3dlioInspectorWindow) closed = g_object_ref (window);
+  S3dlioInspectorWindow *reopened;
+  int width = 0, height = 0;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
   gtk_window_close (GTK_WINDOW (window));
@@ -1011,6 +1314,14 @@ test_window_state (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1100);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  /* The next window opens at that size (the schema says 1280 × 800). */
+  reopened = s3dlio_inspector_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (reopened), &width, &height);
+  g_assert_cmpint (width, ==, 1100);
+  g_assert_cmpint (height, ==, 700);
+  g_assert_false (gtk_window_is_maximized (GTK_WINDOW (reopened)));
+  gtk_window_destroy (GTK_WINDOW (reopened));
 }
 
 /* }}} */
@@ -1074,7 +1385,12 @@ main (int   argc,
   g_test_add_func ("/inspector/browse", test_browse);
   g_test_add_func ("/inspector/fetch", test_fetch);
   g_test_add_func ("/inspector/knobs", test_knobs);
+  g_test_add_func ("/inspector/knobs-each", test_knobs_each);
+  g_test_add_func ("/inspector/knobs-load", test_knobs_load);
+  g_test_add_func ("/inspector/knobs-environment", test_knobs_environment);
   g_test_add_func ("/inspector/retry", test_retry);
+  g_test_add_func ("/inspector/map-progress", test_map_progress);
+  g_test_add_func ("/inspector/accels", test_accels);
   g_test_add_func ("/inspector/details", test_details);
   g_test_add_func ("/inspector/screenshot", test_screenshot);
   g_test_add_func ("/inspector/cancel", test_cancel);
