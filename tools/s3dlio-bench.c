@@ -33,7 +33,8 @@ static const GOptionEntry entries[] = {
 };
 
 typedef struct {
-  char     *name;
+  char     *name;           /* the "mode" of --json, never translated */
+  char     *label;          /* the name in the table, translated */
   gboolean  single;
   gboolean  head_first;
   guint     inflight;       /* 0: the configured value */
@@ -48,6 +49,7 @@ mode_free (gpointer data)
   Mode *mode = data;
 
   g_free (mode->name);
+  g_free (mode->label);
   g_array_unref (mode->seconds);
   g_array_unref (mode->cpu);
   g_free (mode);
@@ -55,6 +57,7 @@ mode_free (gpointer data)
 
 static Mode *
 mode_new (const char *name,
+          const char *label,
           gboolean    single,
           gboolean    head_first,
           guint       inflight)
@@ -62,12 +65,26 @@ mode_new (const char *name,
   Mode *mode = g_new0 (Mode, 1);
 
   mode->name = g_strdup (name);
+  mode->label = g_strdup (label);
   mode->single = single;
   mode->head_first = head_first;
   mode->inflight = inflight;
   mode->seconds = g_array_new (FALSE, FALSE, sizeof (double));
   mode->cpu = g_array_new (FALSE, FALSE, sizeof (double));
   return mode;
+}
+
+/* @text and spaces up to @width characters: printf() pads to a width in
+ * bytes, and a translation may have characters of several bytes. */
+static char *
+pad (const char *text,
+     guint       width,
+     gboolean    left_aligned)
+{
+  glong length = g_utf8_strlen (text, -1);
+  g_autofree char *spaces = g_strnfill (length < (glong) width ? width - length : 0, ' ');
+
+  return left_aligned ? g_strconcat (text, spaces, NULL) : g_strconcat (spaces, text, NULL);
 }
 
 static double
@@ -159,31 +176,50 @@ measure (S3dlioClient  *client,
   mode->requests = requests;
 
   if (!s3dlio_tool_options.json && !s3dlio_tool_options.quiet)
-    g_printerr ("  %-28s %6.2f GB/s\n", mode->name, total_bytes / seconds / 1e9);
+    {
+      g_autofree char *label = pad (mode->label, 28, TRUE);
+
+      g_printerr ("  %s %6.2f GB/s\n", label, total_bytes / seconds / 1e9);
+    }
 
   return TRUE;
 }
 
+/* The table: a header, then a row per mode. @shared_cpu marks the CPU
+ * column with the footnote that the loopback endpoint's CPU is in it. */
 static void
-report (GPtrArray  *modes,
-        guint64     total_bytes,
-        const char *cpu_label)
+print_table (GPtrArray *modes,
+             guint64    total_bytes,
+             gboolean   shared_cpu)
 {
   double gib = total_bytes / (double) (1 << 30);
+  g_autofree char *cpu_text = g_strconcat (_("CPU s/GiB"), shared_cpu ? "*" : "", NULL);
+  /* Translators: the headers of bench's table; each column is as wide as
+   * the padding here (30, 8, 10 and 12 characters), keep them shorter. */
+  g_autofree char *mode_header = pad (_("mode"), 30, TRUE);
+  g_autofree char *rate_header = pad (_("GB/s"), 8, FALSE);
+  g_autofree char *requests_header = pad (_("requests"), 10, FALSE);
+  g_autofree char *cpu_header = pad (cpu_text, 12, FALSE);
 
-  if (!s3dlio_tool_options.json)
+  g_print ("\n%s %s %s %s\n", mode_header, rate_header, requests_header, cpu_header);
+  for (guint i = 0; i < modes->len; i++)
     {
-      g_print ("\n%-30s %8s %10s %12s\n", "mode", "GB/s", "requests", cpu_label);
-      for (guint i = 0; i < modes->len; i++)
-        {
-          Mode *mode = g_ptr_array_index (modes, i);
+      Mode *mode = g_ptr_array_index (modes, i);
+      g_autofree char *label = pad (mode->label, 30, TRUE);
 
-          g_print ("%-30s %8.2f %10u %12.2f\n", mode->name,
-                   total_bytes / median (mode->seconds) / 1e9, mode->requests,
-                   median (mode->cpu) / gib);
-        }
-      return;
+      g_print ("%s %8.2f %10u %12.2f\n", label,
+               total_bytes / median (mode->seconds) / 1e9, mode->requests,
+               median (mode->cpu) / gib);
     }
+}
+
+/* One JSON object per mode: its keys and mode names are for programs, and
+ * never translated. */
+static void
+print_json (GPtrArray *modes,
+            guint64    total_bytes)
+{
+  double gib = total_bytes / (double) (1 << 30);
 
   for (guint i = 0; i < modes->len; i++)
     {
@@ -208,6 +244,17 @@ report (GPtrArray  *modes,
       json_builder_end_object (builder);
       s3dlio_tool_print_json (builder);
     }
+}
+
+static void
+report (GPtrArray *modes,
+        guint64    total_bytes,
+        gboolean   shared_cpu)
+{
+  if (s3dlio_tool_options.json)
+    print_json (modes, total_bytes);
+  else
+    print_table (modes, total_bytes, shared_cpu);
 }
 
 static gboolean
@@ -263,7 +310,6 @@ s3dlio_tool_bench (int      argc,
   g_autoptr(GArray) sweep = g_array_new (FALSE, FALSE, sizeof (guint));
   guint64 size = G_GUINT64_CONSTANT (1) << 30;
   guint64 total_bytes = 0;
-  const char *cpu_label;
 
   context = s3dlio_tool_option_context_new ("bench", _("[URI]"),
                                             _("Measure how fast objects download: one plain GET, HEAD first (the seed's way),\n"
@@ -317,7 +363,6 @@ s3dlio_tool_bench (int      argc,
       if (!(info = s3dlio_client_stat (client, uri, s3dlio_tool_get_cancellable (), &error)))
         return s3dlio_tool_failed (error);
       total_bytes = s3dlio_object_info_get_size (info);
-      cpu_label = "CPU s/GiB";
     }
   else
     {
@@ -369,19 +414,20 @@ s3dlio_tool_bench (int      argc,
       if (!(endpoint = s3dlio_endpoint_new (server_uri, NULL, &error)))
         return s3dlio_tool_failed (error);
       client = s3dlio_client_new (endpoint, NULL, config);
-      cpu_label = "CPU s/GiB*";
       if (!s3dlio_tool_options.json)
         g_printerr (_("Endpoint %s; %d run(s) of each mode, medians shown.\n"), server_uri, runs);
     }
 
-  g_ptr_array_add (modes, mode_new ("single GET", TRUE, FALSE, 0));
-  g_ptr_array_add (modes, mode_new ("HEAD first", FALSE, TRUE, 0));
-  g_ptr_array_add (modes, mode_new ("size-aware", FALSE, FALSE, 0));
+  g_ptr_array_add (modes, mode_new ("single GET", _("single GET"), TRUE, FALSE, 0));
+  g_ptr_array_add (modes, mode_new ("HEAD first", _("HEAD first"), FALSE, TRUE, 0));
+  g_ptr_array_add (modes, mode_new ("size-aware", _("size-aware"), FALSE, FALSE, 0));
   for (guint i = 0; i < sweep->len; i++)
     {
-      g_autofree char *name = g_strdup_printf ("size-aware, %u in flight", g_array_index (sweep, guint, i));
+      guint inflight = g_array_index (sweep, guint, i);
+      g_autofree char *name = g_strdup_printf ("size-aware, %u in flight", inflight);
+      g_autofree char *label = g_strdup_printf (_("size-aware, %u in flight"), inflight);
 
-      g_ptr_array_add (modes, mode_new (name, FALSE, FALSE, g_array_index (sweep, guint, i)));
+      g_ptr_array_add (modes, mode_new (name, label, FALSE, FALSE, inflight));
     }
 
   /* Runs are interleaved, so that a noisy moment hits every mode alike. */
@@ -394,7 +440,7 @@ s3dlio_tool_bench (int      argc,
           return s3dlio_tool_failed (error);
     }
 
-  report (modes, total_bytes, cpu_label);
+  report (modes, total_bytes, server != NULL);
   if (server != NULL && !s3dlio_tool_options.json)
     g_print ("\n%s\n", _("* CPU of the whole process: the client and the loopback endpoint share it."));
 

@@ -23,7 +23,6 @@ print_json (S3dlioUri        *uri,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *text = s3dlio_uri_to_string (uri);
   g_auto(GStrv) keys = s3dlio_object_info_get_metadata_keys (info);
-  GDateTime *modified = s3dlio_object_info_get_last_modified (info);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "uri");
@@ -34,15 +33,8 @@ print_json (S3dlioUri        *uri,
   json_builder_add_int_value (builder, s3dlio_object_info_get_size (info));
   json_builder_set_member_name (builder, "etag");
   json_builder_add_string_value (builder, s3dlio_object_info_get_etag (info));
-  json_builder_set_member_name (builder, "last_modified");
-  if (modified != NULL)
-    {
-      g_autofree char *iso = g_date_time_format_iso8601 (modified);
-
-      json_builder_add_string_value (builder, iso);
-    }
-  else
-    json_builder_add_null_value (builder);
+  /* The same form as ls prints, so that the two can be compared. */
+  s3dlio_tool_json_add_date (builder, "last_modified", s3dlio_object_info_get_last_modified (info));
   json_builder_set_member_name (builder, "content_type");
   json_builder_add_string_value (builder, s3dlio_object_info_get_content_type (info));
   json_builder_set_member_name (builder, "metadata");
@@ -65,13 +57,12 @@ print_text (S3dlioUri        *uri,
   g_autofree char *text = s3dlio_uri_to_string (uri);
   g_autofree char *size = s3dlio_tool_format_size (s3dlio_object_info_get_size (info), human);
   g_auto(GStrv) keys = s3dlio_object_info_get_metadata_keys (info);
-  GDateTime *modified = s3dlio_object_info_get_last_modified (info);
-  g_autofree char *iso = modified ? g_date_time_format_iso8601 (modified) : NULL;
+  g_autofree char *modified = s3dlio_tool_format_date (s3dlio_object_info_get_last_modified (info));
 
   g_print ("uri: %s\n", text);
   g_print ("size: %s\n", size);
   g_print ("etag: %s\n", s3dlio_object_info_get_etag (info) ? s3dlio_object_info_get_etag (info) : "");
-  g_print ("last-modified: %s\n", iso ? iso : "");
+  g_print ("last-modified: %s\n", modified ? modified : "");
   g_print ("content-type: %s\n", s3dlio_object_info_get_content_type (info) ? s3dlio_object_info_get_content_type (info) : "");
   if (s3dlio_object_info_get_storage_class (info) != NULL)
     g_print ("storage-class: %s\n", s3dlio_object_info_get_storage_class (info));

@@ -182,7 +182,9 @@ void            s3dlio_tool_end_progress         (void);
 char           *s3dlio_tool_format_size          (guint64          size,
                                                   gboolean         human);
 
-/* "2024-05-01T12:00:00Z", or %NULL for %NULL. */
+/* "2024-05-01T12:00:00Z": UTC, whole seconds, or %NULL for %NULL. ls and
+ * info both print dates so that they can be compared (a listing has
+ * milliseconds, a file's time microseconds, a HEAD whole seconds). */
 char           *s3dlio_tool_format_date          (GDateTime       *date);
 
 /* Prints one JSON object on stdout, on one line. */
