@@ -619,6 +619,28 @@ send_data_free (gpointer data)
 
 static gboolean send_on_worker (gpointer data);
 
+/* 206 answers a ranged GET, and nothing else: a DELETE, HEAD, PUT or
+ * CreateBucket answered so (by a proxy or a broken server) cannot be taken
+ * for done. Like any malformed reply, it is retried. */
+static gboolean
+check_not_partial (S3dlioRequest  *request,
+                   guint           status,
+                   GError        **error)
+{
+  const char *method = s3dlio_request_get_method (request);
+
+  if (status != SOUP_STATUS_PARTIAL_CONTENT ||
+      (g_str_equal (method, "GET") && s3dlio_request_get_header (request, "Range") != NULL))
+    return TRUE;
+
+  g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
+               /* Translators: %s is an HTTP method (PUT, DELETE, HEAD…),
+                * %u the status, 206 */
+               _("The server answered the %s request with HTTP %u (Partial Content), "
+                 "which only a ranged GET may get"), method, status);
+  return FALSE;
+}
+
 static gboolean
 retry_send (gpointer data)
 {
@@ -669,7 +691,7 @@ send_and_read_cb (GObject      *source,
                                                                  "x-amz-request-id"),
                                    &error);
     }
-  else if (body != NULL)
+  else if (body != NULL && check_not_partial (send->request, status, &error))
     _s3dlio_check_not_web_page (status, soup_message_get_response_headers (send->msg), &error);
 
   g_debug ("%s %s%s%s -> %u in %.1f ms (attempt %u)%s%s",

@@ -1181,6 +1181,43 @@ restarted_cb (SoupMessage *msg,
   soup_message_set_request_body_from_bytes (msg, NULL, part->data);
 }
 
+/* Whether a successful reply to a part's PUT says the server has it:
+ * S3 answers 200 with the ETag of what it stored, for a part as for a
+ * whole object. A 206, a web page or a reply without an ETag is malformed
+ * (and retried as such): it may come from something other than S3. */
+static gboolean
+check_stored (Part                *part,
+              guint                status,
+              SoupMessageHeaders  *headers,
+              GError             **error)
+{
+  if (status == SOUP_STATUS_PARTIAL_CONTENT)
+    {
+      g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
+                   /* Translators: %s is an HTTP method (PUT, DELETE, HEAD…),
+                    * %u the status, 206 */
+                   _("The server answered the %s request with HTTP %u (Partial Content), "
+                     "which only a ranged GET may get"), "PUT", status);
+      return FALSE;
+    }
+
+  if (!_s3dlio_check_not_web_page (status, headers, error))
+    return FALSE;
+
+  if (soup_message_headers_get_one (headers, "ETag") == NULL)
+    {
+      if (part->kind == PART_MULTI)
+        g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
+                     _("The server accepted the part but sent no ETag (HTTP %u)"), status);
+      else
+        g_set_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
+                     _("The server accepted the object but sent no ETag (HTTP %u)"), status);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 part_sent_cb (GObject      *source,
               GAsyncResult *result,
@@ -1211,13 +1248,8 @@ part_sent_cb (GObject      *source,
                                        soup_message_headers_get_one (headers, "x-amz-request-id"),
                                        &error);
         }
-      else if (_s3dlio_check_not_web_page (status, headers, &error))
-        {
-          etag = soup_message_headers_get_one (headers, "ETag");
-          if (etag == NULL && part->kind == PART_MULTI)
-            g_set_error (&error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE,
-                         _("The server accepted the part but sent no ETag (HTTP %u)"), status);
-        }
+      else if (check_stored (part, status, headers, &error))
+        etag = soup_message_headers_get_one (headers, "ETag");
     }
 
   g_debug ("PUT %s part %u (%" G_GUINT64_FORMAT " bytes) -> %u in %.1f ms (attempt %u)%s%s",

@@ -1363,7 +1363,9 @@ s3dlio_server_get_connection_count (S3dlioServer *self)
  *
  * Gets one line per request answered (the last 100000), oldest first, such
  * as `GET /bucket/key range=bytes=0-99 if-match="…" -> 206 conn=2`. The
- * line gives the method, the decoded path, the query as received, the
+ * line gives the method, the decoded path, the query as received, for a
+ * PUT or POST its `x-amz-content-sha256` header when present
+ * (`content-sha256=UNSIGNED-PAYLOAD` or the hex SHA-256 of the body), the
  * `Range`, `If-Match` and `If-None-Match` headers when present, those of
  * an UploadPartCopy (`copy-range=bytes=0-99 copy-if-match="…"` for
  * `x-amz-copy-source-range` and `x-amz-copy-source-if-match`), the
@@ -4237,11 +4239,17 @@ record_request (Call *call)
   const char *if_none_match = request_header (call, "If-None-Match");
   const char *copy_range = request_header (call, "x-amz-copy-source-range");
   const char *copy_if_match = request_header (call, "x-amz-copy-source-if-match");
+  /* Only for the requests that carry a payload: on the others it is the
+   * hash of nothing, and would only lengthen the line. No secret is in it. */
+  const char *content_sha256 = is_method (call, "PUT") || is_method (call, "POST") ?
+                               request_header (call, "x-amz-content-sha256") : NULL;
   guint count;
 
   g_string_append_printf (line, "%s %s", call->method, call->path ? call->path : "?");
   if (query != NULL)
     g_string_append_printf (line, "?%s", query);
+  if (content_sha256 != NULL)
+    g_string_append_printf (line, " content-sha256=%s", content_sha256);
   if (range != NULL)
     g_string_append_printf (line, " range=%s", range);
   if (if_match != NULL)

@@ -13,19 +13,31 @@
  *              without keep-finished as the command line tool runs it: the
  *              heap may not grow between the 1,000th object and the last,
  *              nor hold more after the batch than before it, by 64 bytes
- *              per object.
+ *              per object;
+ *   upload     a multipart upload of a 1 GiB sparse file (--quick 256 MiB),
+ *              8 MiB parts, 4 in flight: the peak must stay under part
+ *              size x in flight + 64 MiB;
+ *   stream     a 1 GiB object (--quick 256 MiB) to a GOutputStream that
+ *              takes 128 MiB/s, slower than the server sends, as `cat` to a
+ *              slow pipe: 8 MiB parts, 8 in flight, the peak must stay
+ *              under part size x in flight + 64 MiB, and the stream must
+ *              have been what held the download back.
  *
  * The S3dlioServer runs in a child process forked before anything else, so
- * that its memory (objects are served from mmap()ed files) does not count.
- * The objects are files in a temporary directory: the big one is sparse.
+ * that its memory (objects are served from mmap()ed files) does not count:
+ * nor does it for "upload", where the server keeps the parts of an upload
+ * in memory and assembles them (its peak, shown, is about twice the
+ * object). The objects are files in a temporary directory: the big ones
+ * are sparse.
  * Each measurement runs in a process of its own, so that one does not fill
  * the heap the next one grows into. Besides the resident set, the bytes
  * malloc() has handed out (mallinfo2) are shown; for "recursive", whose
  * verdict is on them, the process runs without the caches that would count
  * freed memory as in use (see has_plain_malloc()).
  *
- * Usage: bounded-memory [--quick] [file|buffer|recursive]...
- * (all three by default; --quick: 512 MiB, 200 GETs and 2,000 objects).
+ * Usage: bounded-memory [--quick] [file|buffer|recursive|upload|stream]...
+ * (all five by default; --quick: 512 MiB, 200 GETs, 2,000 objects, and
+ * 256 MiB to upload and to stream).
  * Exits 1 if a bound is exceeded. Not a unit test: see "Bounded memory" in
  * bench/README.md; meson test runs the quick version (suite "soak").
  *
@@ -179,6 +191,119 @@ check_sparse_copy (const char *path,
     close (fd);
 
   return ok;
+}
+
+/* A GOutputStream that takes at most a given rate, as a slow pipe would,
+ * and keeps the bytes where the marks of a sparse file should be. The
+ * client writes to it from its worker threads, one write at a time. */
+
+#define SLOW_TYPE_STREAM (slow_stream_get_type ())
+G_DECLARE_FINAL_TYPE (SlowStream, slow_stream, SLOW, STREAM, GOutputStream)
+
+struct _SlowStream
+{
+  GOutputStream  parent_instance;
+
+  guint64        size;
+  guint64        rate;          /* bytes per second */
+  guint64        written;
+  gint64         start_us;      /* of the first write */
+  gint64         waited_us;     /* held back to keep the rate */
+  char           marks[N_MARKS][64];
+};
+
+G_DEFINE_FINAL_TYPE (SlowStream, slow_stream, G_TYPE_OUTPUT_STREAM)
+
+/* Keeps what lands on the marks. */
+static void
+slow_stream_keep_marks (SlowStream   *self,
+                        const guint8 *buffer,
+                        gsize         count)
+{
+  for (guint i = 0; i < N_MARKS; i++)
+    {
+      guint64 mark = mark_offset (self->size, i);
+      guint64 from = MAX (mark, self->written);
+      guint64 to = MIN (mark + sizeof self->marks[i], self->written + count);
+
+      if (from < to)
+        memcpy (self->marks[i] + (from - mark), buffer + (from - self->written), to - from);
+    }
+}
+
+static gssize
+slow_stream_write (GOutputStream  *stream,
+                   const void     *buffer,
+                   gsize           count,
+                   GCancellable   *cancellable,
+                   GError        **error)
+{
+  SlowStream *self = SLOW_STREAM (stream);
+  gint64 due_us;
+  gint64 now_us = g_get_monotonic_time ();
+
+  if (self->written + count > self->size)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                   "The stream got more than the %" G_GUINT64_FORMAT " bytes of the object", self->size);
+      return -1;
+    }
+
+  if (self->start_us == 0)
+    self->start_us = now_us;
+  slow_stream_keep_marks (self, buffer, count);
+  self->written += count;
+
+  /* Done with the bytes only once the rate allows it. */
+  due_us = self->start_us + (gint64) (self->written * G_USEC_PER_SEC / self->rate);
+  if (due_us > now_us)
+    {
+      g_usleep (due_us - now_us);
+      self->waited_us += due_us - now_us;
+    }
+
+  return count;
+}
+
+static void
+slow_stream_class_init (SlowStreamClass *klass)
+{
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = slow_stream_write;
+}
+
+static void
+slow_stream_init (SlowStream *self)
+{
+}
+
+static SlowStream *
+slow_stream_new (guint64 size,
+                 guint64 rate)
+{
+  SlowStream *self = g_object_new (SLOW_TYPE_STREAM, NULL);
+
+  self->size = size;
+  self->rate = rate;
+  return self;
+}
+
+/* Whether the stream got the whole object, marks in place. */
+static gboolean
+slow_stream_check (SlowStream *self)
+{
+  if (self->written != self->size)
+    return FALSE;
+
+  for (guint i = 0; i < N_MARKS; i++)
+    {
+      char want[64];
+      int n = g_snprintf (want, sizeof want, "mark %u at %" G_GUINT64_FORMAT, i, mark_offset (self->size, i));
+
+      if (memcmp (want, self->marks[i], n) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* In the child: serve @root until the parent goes. */
@@ -550,12 +675,155 @@ measure_recursive (Run *run)
            "under 64 bytes per finished object, in the run and after it");
 }
 
+#define UPLOAD_PART_SIZE  (8 * MiB)
+#define UPLOAD_INFLIGHT   4
+#define UPLOAD_MARGIN     (64 * MiB)
+
+/* The quick file is still 32 parts, and the limit (96 MiB) well under its
+ * size: an upload that held the file, or all its parts, would fail. */
+static guint64
+upload_size (Run *run)
+{
+  return run->quick ? 256 * MiB : 1 * GiB;
+}
+
+/* The file to upload is the client's, not the server's. */
+static void
+prepare_upload (Run *run)
+{
+  g_autofree char *path = g_build_filename (run->out, "upload-source", NULL);
+
+  make_sparse_file (path, upload_size (run));
+}
+
+static void
+measure_upload (Run *run)
+{
+  g_autoptr(S3dlioUri) uri = uri_for ("uploaded");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = g_build_filename (run->out, "upload-source", NULL);
+  g_autofree char *stored = g_build_filename (run->root, BUCKET, "uploaded", NULL);
+  double limit = (UPLOAD_PART_SIZE * UPLOAD_INFLIGHT + UPLOAD_MARGIN) / (double) MiB;
+  double before, peak, seconds;
+  gint64 start;
+  gboolean ok;
+
+  s3dlio_config_set_upload_part_size (run->config, UPLOAD_PART_SIZE);
+  s3dlio_config_set_upload_threshold (run->config, UPLOAD_PART_SIZE);
+  s3dlio_config_set_upload_inflight (run->config, UPLOAD_INFLIGHT);
+
+  reset_peak ();
+  before = rss_mib ();
+  start = g_get_monotonic_time ();
+  ok = s3dlio_client_put_file (run->client, uri, source, NULL, NULL, NULL, &error);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  peak = peak_mib ();
+  if (!ok)
+    g_error ("The upload failed: %s", error->message);
+  /* The server wrote the object to its directory once it was complete. */
+  if (!check_sparse_copy (stored, upload_size (run)))
+    g_error ("The server does not hold a copy of the file");
+  g_unlink (stored);
+  g_unlink (source);
+
+  g_print ("upload: %" G_GUINT64_FORMAT " MiB from a file, %" G_GUINT64_FORMAT " MiB parts x %u in flight, "
+           "in %.1f s (%.2f GB/s)\n", upload_size (run) / MiB, UPLOAD_PART_SIZE / MiB, UPLOAD_INFLIGHT,
+           seconds, upload_size (run) / 1e9 / seconds);
+  g_print ("  RSS before %.1f MiB, peak %.1f MiB (%+.1f MiB), limit %.0f MiB\n",
+           before, peak, peak - before, limit);
+  verdict (run, peak < limit, "peak RSS under part size x in flight + 64 MiB");
+}
+
+#define STREAM_PART_SIZE  (8 * MiB)
+#define STREAM_INFLIGHT   8
+#define STREAM_MARGIN     (64 * MiB)
+#define STREAM_RATE       (128 * MiB)   /* bytes per second */
+
+/* The quick object is 32 parts, and the limit (128 MiB) half its size. */
+static guint64
+stream_size (Run *run)
+{
+  return run->quick ? 256 * MiB : 1 * GiB;
+}
+
+static void
+prepare_stream (Run *run)
+{
+  g_autofree char *path = g_build_filename (run->root, BUCKET, "streamed", NULL);
+
+  make_sparse_file (path, stream_size (run));
+}
+
+static void
+measure_stream (Run *run)
+{
+  g_autoptr(S3dlioUri) uri = uri_for ("streamed");
+  g_autoptr(S3dlioTransfer) transfer = s3dlio_transfer_new (uri);
+  g_autoptr(SlowStream) stream = slow_stream_new (stream_size (run), STREAM_RATE);
+  g_autoptr(GError) error = NULL;
+  double limit = (STREAM_PART_SIZE * STREAM_INFLIGHT + STREAM_MARGIN) / (double) MiB;
+  double before, peak, seconds, waited;
+  gint64 start;
+  gboolean ok;
+
+  s3dlio_config_set_part_size (run->config, STREAM_PART_SIZE);
+  s3dlio_config_set_max_inflight (run->config, STREAM_INFLIGHT);
+  s3dlio_transfer_set_destination_stream (transfer, G_OUTPUT_STREAM (stream));
+
+  reset_peak ();
+  before = rss_mib ();
+  start = g_get_monotonic_time ();
+  ok = s3dlio_client_download (run->client, transfer, NULL, &error);
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  peak = peak_mib ();
+  if (!ok)
+    g_error ("The download to a stream failed: %s", error->message);
+  if (!slow_stream_check (stream))
+    g_error ("The stream did not get a copy of the object");
+  waited = stream->waited_us / (double) G_USEC_PER_SEC;
+
+  g_print ("stream: %" G_GUINT64_FORMAT " MiB to a stream taking %" G_GUINT64_FORMAT " MiB/s, %"
+           G_GUINT64_FORMAT " MiB parts x %u in flight, in %.1f s\n", stream_size (run) / MiB,
+           STREAM_RATE / MiB, STREAM_PART_SIZE / MiB, STREAM_INFLIGHT, seconds);
+  g_print ("  the stream held back its writers %.1f s of the %.1f s\n", waited, seconds);
+  g_print ("  RSS before %.1f MiB, peak %.1f MiB (%+.1f MiB), limit %.0f MiB\n",
+           before, peak, peak - before, limit);
+  /* Otherwise the parts never waited for the stream, and the window was
+   * never full. */
+  verdict (run, waited >= seconds / 4, "the stream was the bottleneck (a quarter of the time or more)");
+  verdict (run, peak < limit, "peak RSS under part size x in flight + 64 MiB");
+}
+
 /* }}} */
+
+typedef struct {
+  const char *name;
+  void      (*prepare) (Run *run);
+  void      (*measure) (Run *run);
+} Measurement;
+
+static const Measurement measurements[] = {
+  { "file", prepare_file, measure_file },
+  { "buffer", prepare_buffer, measure_buffer },
+  { "recursive", prepare_recursive, measure_recursive },
+  { "upload", prepare_upload, measure_upload },
+  { "stream", prepare_stream, measure_stream },
+};
+
+static const Measurement *
+find_measurement (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (measurements); i++)
+    if (g_str_equal (measurements[i].name, name))
+      return &measurements[i];
+
+  return NULL;
+}
 
 /* Prepares the objects, forks the server, measures. */
 static gboolean
-measure (const char *name,
-         gboolean    quick)
+measure (const Measurement *measurement,
+         gboolean           quick)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *bucket = NULL;
@@ -572,20 +840,9 @@ measure (const char *name,
   g_mkdir (bucket, 0700);
 
   /* Everything the server serves exists before it forks. */
-  if (g_str_equal (name, "file"))
-    prepare_file (&run);
-  else if (g_str_equal (name, "buffer"))
-    prepare_buffer (&run);
-  else
-    prepare_recursive (&run);
+  measurement->prepare (&run);
   start_server (&run);
-
-  if (g_str_equal (name, "file"))
-    measure_file (&run);
-  else if (g_str_equal (name, "buffer"))
-    measure_buffer (&run);
-  else
-    measure_recursive (&run);
+  measurement->measure (&run);
 
   stop_server (&run);
   remove_tree (run.root);
@@ -638,10 +895,12 @@ main (int   argc,
 {
   gboolean quick = FALSE;
   const GOptionEntry entries[] = {
-    { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "512 MiB instead of 4 GiB, 200 GETs and 2,000 objects", NULL },
+    { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick,
+      "512 MiB instead of 4 GiB, 200 GETs, 2,000 objects, 256 MiB to upload and to stream", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("[file|buffer|recursive]... - the client's memory stays bounded");
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("[file|buffer|recursive|upload|stream]... - the client's memory stays bounded");
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
@@ -656,8 +915,7 @@ main (int   argc,
     }
   for (int i = 1; i < argc; i++)
     {
-      if (!g_str_equal (argv[i], "file") && !g_str_equal (argv[i], "buffer") &&
-          !g_str_equal (argv[i], "recursive"))
+      if (find_measurement (argv[i]) == NULL)
         {
           g_printerr ("bounded-memory: unknown measurement “%s”: see --help\n", argv[i]);
           return 1;
@@ -665,16 +923,13 @@ main (int   argc,
       g_ptr_array_add (names, argv[i]);
     }
   if (names->len == 0)
-    {
-      g_ptr_array_add (names, "file");
-      g_ptr_array_add (names, "buffer");
-      g_ptr_array_add (names, "recursive");
-    }
+    for (guint i = 0; i < G_N_ELEMENTS (measurements); i++)
+      g_ptr_array_add (names, (gpointer) measurements[i].name);
 
   /* One measurement runs here, unless it needs plain malloc first. */
   apart = names->len > 1 || (g_str_equal (names->pdata[0], "recursive") && !has_plain_malloc ());
   if (!apart)
-    ok = measure (names->pdata[0], quick);
+    ok = measure (find_measurement (names->pdata[0]), quick);
   else
     for (guint i = 0; i < names->len; i++)
       ok &= measure_apart (names->pdata[i], quick);

@@ -801,6 +801,88 @@ test_put_broken_replies (void)
   assert_put_fails (huge, S3DLIO_ERROR_MALFORMED_RESPONSE, "headers are larger than 64 KiB");
 }
 
+/* Successes that are not: 206 answers a ranged GET only, and S3 answers a
+ * PUT with the ETag of what it stored. Each is a malformed reply, retried
+ * as such. */
+
+#define PARTIAL_HEADERS "Content-Range: bytes 0-6/7\r\nETag: \"0123456789abcdef0123456789abcdef\"\r\n" \
+                        "Content-Length: 0\r\n"
+
+static void
+test_put_partial_or_without_etag (void)
+{
+  g_autoptr(GBytes) partial = reply_new ("206 Partial Content", PARTIAL_HEADERS, "");
+  g_autoptr(GBytes) no_etag = reply_new ("200 OK", "Content-Length: 0\r\n", "");
+
+  assert_put_fails (partial, S3DLIO_ERROR_MALFORMED_RESPONSE,
+                    "answered the PUT request with HTTP 206 (Partial Content)");
+  assert_put_fails (no_etag, S3DLIO_ERROR_MALFORMED_RESPONSE,
+                    "accepted the object but sent no ETag (HTTP 200)");
+}
+
+static void
+test_delete_stat_create_partial (void)
+{
+  g_autoptr(GBytes) partial = reply_new ("206 Partial Content", PARTIAL_HEADERS, "");
+  g_autoptr(RawServer) server = raw_server_new (partial);
+  g_autoptr(S3dlioClient) client = client_new (server);
+  g_autoptr(S3dlioUri) uri = object_uri ();
+  g_autoptr(S3dlioObjectInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (s3dlio_client_delete (client, uri, NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+  assert_message_has (error, "s3://bucket/dir/object.bin: ");
+  assert_message_has (error, "answered the DELETE request with HTTP 206 (Partial Content)");
+  g_assert_cmpuint (raw_server_count_requests (server, "DELETE "), ==, 1 + MAX_RETRIES);
+  g_clear_error (&error);
+
+  info = s3dlio_client_stat (client, uri, NULL, &error);
+  g_assert_null (info);
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+  assert_message_has (error, "s3://bucket/dir/object.bin: ");
+  assert_message_has (error, "answered the HEAD request with HTTP 206 (Partial Content)");
+  g_assert_cmpuint (raw_server_count_requests (server, "HEAD "), ==, 1 + MAX_RETRIES);
+  g_clear_error (&error);
+
+  g_assert_false (s3dlio_client_create_bucket (client, "new-bucket", NULL, &error));
+  g_assert_error (error, S3DLIO_ERROR, S3DLIO_ERROR_MALFORMED_RESPONSE);
+  assert_message_has (error, "s3://new-bucket: ");
+  assert_message_has (error, "answered the PUT request with HTTP 206 (Partial Content)");
+  g_assert_cmpuint (raw_server_count_requests (server, "PUT /new-bucket "), ==, 1 + MAX_RETRIES);
+}
+
+/* S3 answers DeleteObject with an empty 204 and CreateBucket with an empty
+ * 200: no ETag is due there. */
+static void
+test_delete_create_empty_replies (void)
+{
+  g_autoptr(GBytes) no_content = reply_new ("204 No Content", "", "");
+  g_autoptr(GBytes) empty_ok = reply_new ("200 OK", "Content-Length: 0\r\n", "");
+  g_autoptr(S3dlioUri) uri = object_uri ();
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(RawServer) server = raw_server_new (no_content);
+    g_autoptr(S3dlioClient) client = client_new (server);
+
+    g_assert_true (s3dlio_client_delete (client, uri, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (raw_server_count_requests (server, "DELETE "), ==, 1);
+  }
+
+  {
+    g_autoptr(RawServer) server = raw_server_new (empty_ok);
+    g_autoptr(S3dlioClient) client = client_new (server);
+
+    g_assert_true (s3dlio_client_delete (client, uri, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (s3dlio_client_create_bucket (client, "new-bucket", NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (raw_server_count_requests (server, "PUT /new-bucket "), ==, 1);
+  }
+}
+
 /* Replies too long to hold: refused, and not read to their end. */
 
 static void
@@ -1006,6 +1088,9 @@ main (int   argc,
   g_test_add_func ("/bad-server/closed", test_closed_without_reply);
   g_test_add_func ("/bad-server/closed-list", test_closed_without_reply_list);
   g_test_add_func ("/bad-server/put-broken-replies", test_put_broken_replies);
+  g_test_add_func ("/bad-server/success/put-partial-or-without-etag", test_put_partial_or_without_etag);
+  g_test_add_func ("/bad-server/success/delete-stat-create-partial", test_delete_stat_create_partial);
+  g_test_add_func ("/bad-server/success/delete-create-empty", test_delete_create_empty_replies);
   g_test_add_func ("/bad-server/reply/declared-too-large", test_reply_declared_too_large);
   g_test_add_func ("/bad-server/reply/truncated", test_reply_truncated);
   g_test_add_func ("/bad-server/reply/endless", test_reply_endless);

@@ -419,8 +419,85 @@ test_awkward_key (Fixture       *fx,
   assert_no_uploads_left (fx);
 }
 
+/* The x-amz-content-sha256 a PUT of the request log carried. */
+static char *
+logged_content_sha256 (const char *line)
+{
+  const char *field = strstr (line, " content-sha256=");
+
+  if (field == NULL)
+    g_error ("no content-sha256 in “%s”", line);
+  field += strlen (" content-sha256=");
+
+  return g_strndup (field, strcspn (field, " "));
+}
+
+/* The SHA-256 of the body a PUT of the request log sent: @expected whole,
+ * or the part its partNumber names. */
+static char *
+body_sha256 (const char *line,
+             GBytes     *expected)
+{
+  const char *number = strstr (line, "partNumber=");
+  gsize size = g_bytes_get_size (expected);
+  g_autoptr(GBytes) body = NULL;
+  guint64 offset;
+
+  if (number == NULL)
+    return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, expected);
+
+  offset = (g_ascii_strtoull (number + strlen ("partNumber="), NULL, 10) - 1) * PART;
+  g_assert_cmpuint (offset, <, size);
+  body = g_bytes_new_from_bytes (expected, offset, MIN (PART, size - offset));
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, body);
+}
+
+static gboolean
+is_hex_sha256 (const char *text)
+{
+  if (strlen (text) != 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p) || g_ascii_isupper (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* What each of the @n_puts PUTs of the last upload carried as
+ * x-amz-content-sha256: UNSIGNED-PAYLOAD, or the SHA-256 of its body. */
+static void
+assert_payload_hashes (Fixture  *fx,
+                       GBytes   *expected,
+                       gboolean  unsigned_payload,
+                       guint     n_puts)
+{
+  g_auto(GStrv) log = s3dlio_server_get_request_log (fx->server);
+  guint puts = 0;
+
+  for (guint i = 0; log[i] != NULL; i++)
+    {
+      g_autofree char *sent = NULL;
+      g_autofree char *want = NULL;
+
+      if (!g_str_has_prefix (log[i], "PUT "))
+        continue;
+      puts++;
+      sent = logged_content_sha256 (log[i]);
+      if (unsigned_payload)
+        {
+          g_assert_cmpstr (sent, ==, "UNSIGNED-PAYLOAD");
+          continue;
+        }
+      g_assert_true (is_hex_sha256 (sent));
+      want = body_sha256 (log[i], expected);
+      g_assert_cmpstr (sent, ==, want);
+    }
+  g_assert_cmpuint (puts, ==, n_puts);
+}
+
 /* The loopback server checks x-amz-content-sha256 and Content-MD5 against
- * the body, and the signature: both forms must pass. */
+ * the body, and the signature: both forms must pass, and each PUT must
+ * have carried the form asked for. */
 static void
 test_signed_and_unsigned_payload (Fixture       *fx,
                                   gconstpointer  data)
@@ -435,10 +512,12 @@ test_signed_and_unsigned_payload (Fixture       *fx,
         g_autoptr(S3dlioUpload) upload = s3dlio_upload_new (uri);
         g_autoptr(GBytes) expected = random_bytes (sizes[i], 600 + i);
         g_autofree char *path = write_temp_file (fx, "payload", expected);
+        guint n_parts = sizes[i] >= THRESHOLD ? 5 : 0;
 
         s3dlio_config_set_unsigned_payload (fx->config, unsigned_payload);
         s3dlio_upload_set_source_path (upload, path);
-        run_upload (fx, upload, expected, sizes[i] >= THRESHOLD ? 5 : 0);
+        run_upload (fx, upload, expected, n_parts);
+        assert_payload_hashes (fx, expected, unsigned_payload, MAX (n_parts, 1));
       }
 }
 
