@@ -177,6 +177,18 @@ list_get_n_pages (GListModel *list)
   return n_pages;
 }
 
+/* Shows why nothing is listed. The title is set each time: a failure to
+ * list the buckets must not leave its title on a later listing's error. */
+static void
+show_error (S3dlioInspectorBrowser *self,
+            const char             *title,
+            const char             *description)
+{
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, description);
+  gtk_stack_set_visible_child_name (self->list_stack, "error");
+}
+
 static void
 update_status (S3dlioInspectorBrowser *self)
 {
@@ -232,8 +244,7 @@ update_status (S3dlioInspectorBrowser *self)
 
   if (n_items == 0 && error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->list_stack, "error");
+      show_error (self, _("Could Not List"), error->message);
     }
   else if (n_shown == 0 && !loading)
     {
@@ -354,8 +365,7 @@ s3dlio_inspector_browser_open (S3dlioInspectorBrowser *self,
   if (uri == NULL)
     {
       set_list (self, NULL, NULL);
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->list_stack, "error");
+      show_error (self, _("Could Not List"), error->message);
       return;
     }
 
@@ -426,8 +436,7 @@ location_activate_cb (S3dlioInspectorBrowser *self,
 
       if (uri == NULL)
         {
-          adw_status_page_set_description (self->error_page, error->message);
-          gtk_stack_set_visible_child_name (self->list_stack, "error");
+          show_error (self, _("Could Not List"), error->message);
           return;
         }
       s3dlio_inspector_browser_open (self, s3dlio_uri_get_bucket (uri), s3dlio_uri_get_key (uri));
@@ -510,9 +519,7 @@ buckets_cb (GObject      *source,
           g_autofree char *description =
             g_strdup_printf (_("%s\nType a location such as s3://bucket/ above."), error->message);
 
-          adw_status_page_set_title (self->error_page, _("Could Not List the Buckets"));
-          adw_status_page_set_description (self->error_page, description);
-          gtk_stack_set_visible_child_name (self->list_stack, "error");
+          show_error (self, _("Could Not List the Buckets"), description);
         }
       return;
     }

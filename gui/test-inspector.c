@@ -1494,6 +1494,17 @@ test_connect_keys (void)
   assert_starts_with (error_text, expected_error);
   g_assert_null (strstr (error_text, TEST_SECRET));
 
+  /* A bucket typed in then fails to list too, under its own title. */
+  s3dlio_inspector_browser_open (browser (), TEST_BUCKET, NULL);
+  WAIT_FOR (g_strcmp0 (browser_page (), "error") == 0 &&
+            strstr (adw_status_page_get_description (ADW_STATUS_PAGE (browser_widget ("error_page"))),
+                    "s3://" TEST_BUCKET) != NULL, 10);
+  g_clear_pointer (&error_text, g_free);
+  error_text = shown_error ();
+  g_test_message ("wrong secret, objects: %s", error_text);
+  assert_starts_with (error_text, "Could Not List: ");
+  g_assert_nonnull (strstr (error_text, "SignatureDoesNotMatch"));
+
   /* Stored: all but the secret. */
   g_assert_cmpint (g_settings_get_enum (settings, "connection-kind"), ==, 1);
   assert_setting (settings, "endpoint-url", url);
